@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Starts and stops a private Redis and ClickHouse for tests and for the local run.
+#   scripts/stores.sh start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT   (prints nothing on success)
+#   scripts/stores.sh start-redis DIR PORT | start-clickhouse DIR PORT
+#   scripts/stores.sh stop DIR
+# Each store gets its own data folder under DIR and its own ports, so it never touches a system instance.
+set -euo pipefail
+
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} from Debian's packages" >&2
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+}
+
+wait_for() { # command... ; up to 60 s
+  for _ in $(seq 1 120); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+
+start_redis() {
+  local dir=$1 port=$2
+  mkdir -p "$dir/redis"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/redis" --daemonize yes \
+    --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" \
+    --save "" --appendonly yes --appendfsync everysec
+  wait_for redis-cli -p "$port" ping || { cat "$dir/redis/redis.log" >&2; echo "Redis did not start" >&2; exit 1; }
+}
+
+start_clickhouse() {
+  local dir=$1 port=$2 ch
+  ch=$(cd "$dir" && pwd)/clickhouse
+  mkdir -p "$ch/data" "$ch/tmp" "$ch/user_files" "$ch/format_schemas"
+  cat > "$ch/config.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>$ch/server.log</log><errorlog>$ch/server.err.log</errorlog><size>50M</size><count>2</count></logger>
+  <http_port>$port</http_port>
+  <tcp_port>$((port + 1))</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <max_connections>1024</max_connections>
+  <keep_alive_timeout>10</keep_alive_timeout>
+  <max_concurrent_queries>100</max_concurrent_queries>
+  <uncompressed_cache_size>134217728</uncompressed_cache_size>
+  <mark_cache_size>134217728</mark_cache_size>
+  <path>$ch/data/</path>
+  <tmp_path>$ch/tmp/</tmp_path>
+  <user_files_path>$ch/user_files/</user_files_path>
+  <format_schema_path>$ch/format_schemas/</format_schema_path>
+  <users_config>$ch/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>UTC</timezone>
+  <mlock_executable>false</mlock_executable>
+</yandex>
+XML
+  cat > "$ch/users.xml" <<XML
+<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+XML
+  (cd "$ch" && nohup clickhouse-server --config-file="$ch/config.xml" --pid-file="$ch/clickhouse.pid" \
+      >"$ch/stdout.log" 2>&1 &)
+  wait_for curl -sf "http://127.0.0.1:$port/ping" \
+    || { tail -30 "$ch/stdout.log" "$ch/server.err.log" >&2 2>/dev/null; echo "ClickHouse did not start" >&2; exit 1; }
+}
+
+stop_pidfile() {
+  local pidfile=$1 pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+case "${1:-}" in
+  packages) shift; ensure_packages "$@" ;;
+  start)
+    dir=$2 redis_port=$3 ch_port=$4
+    ensure_packages redis-server clickhouse-server clickhouse-client curl
+    mkdir -p "$dir"
+    start_redis "$dir" "$redis_port"
+    start_clickhouse "$dir" "$ch_port"
+    ;;
+  start-redis)
+    ensure_packages redis-server
+    mkdir -p "$2"; start_redis "$2" "$3" ;;
+  start-clickhouse)
+    ensure_packages clickhouse-server clickhouse-client curl
+    mkdir -p "$2"; start_clickhouse "$2" "$3" ;;
+  stop)
+    dir=$2
+    stop_pidfile "$dir/redis/redis.pid"
+    stop_pidfile "$dir/clickhouse/clickhouse.pid"
+    ;;
+  *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | stop DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,67 @@
+package news.engagement.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the service reads from its environment, parsed once at start-up.
+ * A bad value throws {@link ConfigException} naming the variable.
+ */
+public record Config(
+    int httpPort,
+    Optional<String> redisUrl,
+    Optional<String> clickhouseUrl,
+    String clickhouseDatabase,
+    String clickhouseUser,
+    String clickhousePassword,
+    Optional<String> editorToken,
+    List<String> corsOrigins,
+    List<Cidr> trustedProxies,
+    Duration viewDedupWindow,
+    Duration batchInterval,
+    Duration flushInterval,
+    int maxPendingEvents,
+    int maxBatchEvents,
+    int rateLimitPerMinute) {
+
+  public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+  public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
+
+  /** Reads the variables through {@code env}, e.g. {@code System::getenv}, or a map's {@code get} in tests. */
+  public static Config from(Function<String, String> env) {
+    Vars vars = new Vars(env);
+    return new Config(
+        vars.port("HTTP_PORT", 8080),
+        vars.optional("REDIS_URL"),
+        vars.optional("CLICKHOUSE_URL"),
+        vars.identifier("CLICKHOUSE_DATABASE", "engagement"),
+        vars.string("CLICKHOUSE_USER", "default"),
+        vars.string("CLICKHOUSE_PASSWORD", ""),
+        vars.optional("EDITOR_TOKEN"),
+        vars.list("CORS_ORIGINS"),
+        vars.list("TRUSTED_PROXIES").stream().map(c -> vars.cidr("TRUSTED_PROXIES", c)).toList(),
+        vars.duration("VIEW_DEDUP_WINDOW", Duration.ofMinutes(30)),
+        vars.duration("BATCH_INTERVAL", Duration.ofMillis(50)),
+        vars.duration("FLUSH_INTERVAL", Duration.ofSeconds(1)),
+        vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
+        vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
+        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 600));
+  }
+
+  /** The Redis URL to use: the configured one, else the local default. */
+  public String redisUrlOrDefault() {
+    return redisUrl.orElse(DEFAULT_REDIS_URL);
+  }
+
+  public String clickhouseUrlOrDefault() {
+    return clickhouseUrl.orElse(DEFAULT_CLICKHOUSE_URL);
+  }
+
+  public Config withHttpPort(int port) {
+    return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
+        editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute);
+  }
+}

@@ -1,0 +1,62 @@
+package news.engagement.ingest;
+
+import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
+import news.engagement.visitor.VisitorIds;
+
+/** Checks one event object against the SPEC's rules; unknown fields are ignored. */
+public final class EventValidator {
+  /** 1 to 128 characters of [A-Za-z0-9._:/-], starting with a letter or digit. */
+  public static final Pattern ARTICLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+  private static final int MAX_TEXT = 2048;
+
+  /** The outcome for one event: either {@code event} or {@code rejection} is set. */
+  public record Result(Event event, Rejection rejection) {
+  }
+
+  private EventValidator() {
+  }
+
+  public static boolean validArticle(String id) {
+    return id != null && ARTICLE.matcher(id).matches();
+  }
+
+  public static Result validate(int index, Object item) {
+    if (!(item instanceof JsonObject json)) {
+      return reject(index, "invalid_event", "an event must be a JSON object");
+    }
+    Object rawType = json.getValue("type");
+    EventType type = rawType instanceof String s ? EventType.parse(s) : null;
+    if (type == null) {
+      return reject(index, "invalid_type", "type must be one of view, like, unlike, share");
+    }
+    Object article = json.getValue("article");
+    if (!(article instanceof String id) || !validArticle(id)) {
+      return reject(index, "invalid_article",
+          "article must be 1 to 128 characters of A-Z a-z 0-9 . _ : / -, starting with a letter or digit");
+    }
+    Object vid = json.getValue("vid");
+    if (vid != null && !(vid instanceof String v && VisitorIds.VID.matcher(v).matches())) {
+      return reject(index, "invalid_vid", "vid must be 8 to 64 characters of A-Z a-z 0-9 _ -");
+    }
+    for (String field : new String[] {"url", "referrer"}) {
+      Object value = json.getValue(field);
+      if (value != null && !(value instanceof String s && s.length() <= MAX_TEXT)) {
+        return reject(index, "invalid_" + field, field + " must be a string of at most " + MAX_TEXT + " characters");
+      }
+    }
+    Network network = null;
+    if (type == EventType.SHARE) {
+      Object rawNetwork = json.getValue("network");
+      network = rawNetwork instanceof String s ? Network.parse(s) : null;
+      if (network == null) {
+        return reject(index, "invalid_network", "a share needs network, one of " + String.join(", ", Network.WIRE_NAMES));
+      }
+    }
+    return new Result(new Event(type, (String) article, (String) vid, network), null);
+  }
+
+  private static Result reject(int index, String error, String message) {
+    return new Result(null, new Rejection(index, error, message));
+  }
+}

@@ -1,0 +1,96 @@
+package news.engagement.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The service's own meters. Names are Micrometer names; Prometheus shows them with dots as
+ * underscores and counters suffixed {@code _total}. Tags are low-cardinality enums only.
+ */
+public final class EngagementMetrics {
+  public static final String RECEIVED = "engagement.events.received";
+  public static final String COUNTED = "engagement.events.counted";
+  public static final String DROPPED = "engagement.events.dropped";
+  public static final String PENDING = "engagement.events.pending";
+  public static final String REDIS_BATCH = "engagement.redis.batch";
+  public static final String REDIS_BATCH_FAILURES = "engagement.redis.batch.failures";
+  public static final String CLICKHOUSE_FLUSH = "engagement.clickhouse.flush";
+  public static final String CLICKHOUSE_ROWS = "engagement.clickhouse.rows";
+  public static final String CLICKHOUSE_FLUSH_FAILURES = "engagement.clickhouse.flush.failures";
+  public static final String CLICKHOUSE_LAG = "engagement.clickhouse.lag";
+
+  /** What an event was counted as; "preview" is a link-preview fetcher's view. */
+  public enum CountedType { VIEW, LIKE, UNLIKE, SHARE, PREVIEW }
+
+  /** Why an event did not count. */
+  public enum DropReason { INVALID, BOT, DUPLICATE, RATE_LIMITED, OVERLOAD }
+
+  private final MeterRegistry registry;
+  private final Map<CountedType, Counter> received = new EnumMap<>(CountedType.class);
+  private final Map<CountedType, Counter> counted = new EnumMap<>(CountedType.class);
+  private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+  private final Timer redisBatch;
+  private final Counter redisBatchFailures;
+
+  public EngagementMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    for (CountedType type : CountedType.values()) {
+      String tag = tag(type);
+      received.put(type, Counter.builder(RECEIVED).description("Valid events received, by type")
+          .tag("type", tag).register(registry));
+      counted.put(type, Counter.builder(COUNTED).description("Events that changed a count, by type")
+          .tag("type", tag).register(registry));
+    }
+    for (DropReason reason : DropReason.values()) {
+      dropped.put(reason, Counter.builder(DROPPED).description("Events that did not count, by reason")
+          .tag("reason", tag(reason)).register(registry));
+    }
+    redisBatch = Timer.builder(REDIS_BATCH).description("Time to apply one batch of events to Redis")
+        .publishPercentileHistogram().register(registry);
+    redisBatchFailures = Counter.builder(REDIS_BATCH_FAILURES)
+        .description("Batch applications to Redis that failed and were retried").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void received(CountedType type) {
+    received.get(type).increment();
+  }
+
+  public void counted(CountedType type, long n) {
+    if (n > 0) {
+      counted.get(type).increment(n);
+    }
+  }
+
+  public void dropped(DropReason reason, long n) {
+    if (n > 0) {
+      dropped.get(reason).increment(n);
+    }
+  }
+
+  public Timer redisBatch() {
+    return redisBatch;
+  }
+
+  public void redisBatchFailed() {
+    redisBatchFailures.increment();
+  }
+
+  /** Registers a gauge of events accepted but not yet applied to Redis. */
+  public void pendingGauge(Supplier<Number> pending) {
+    io.micrometer.core.instrument.Gauge.builder(PENDING, pending)
+        .description("Events accepted and not yet applied to Redis").register(registry);
+  }
+
+  private static String tag(Enum<?> value) {
+    return value.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

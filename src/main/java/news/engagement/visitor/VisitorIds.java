@@ -1,0 +1,77 @@
+package news.engagement.visitor;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns a visitor into the keyed hash that Redis sees. With a {@code vid} the hash is of the vid under
+ * a fixed key (a vid stays one visitor across days); without, of client IP and User-Agent under the
+ * current UTC day's salt, so the same network and browser are one visitor for a day and nothing can
+ * link them across days once old salts expire.
+ */
+public final class VisitorIds {
+  /** What a client-supplied visitor id must look like. */
+  public static final Pattern VID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final int HASH_BYTES = 12;
+
+  private final VisitorKeys keys;
+  private final Clock clock;
+  private final ThreadLocal<Macs> macs;
+
+  public VisitorIds(VisitorKeys keys, Clock clock) {
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.macs = ThreadLocal.withInitial(Macs::new);
+  }
+
+  /** The visitor hash for a validated {@code vid} (see {@link #VID}). */
+  public String ofVid(String vid) {
+    Macs m = macs.get();
+    if (m.vid == null) {
+      m.vid = mac(keys.vidKey());
+    }
+    return "v" + hash(m.vid, vid);
+  }
+
+  /** The visitor hash for a client without a vid. */
+  public String ofClient(String ip, String userAgent) {
+    long day = Math.floorDiv(clock.millis(), 86_400_000L);
+    Macs m = macs.get();
+    if (m.day != day) {
+      m.client = mac(keys.daySalt(day));
+      m.day = day;
+    }
+    return "c" + hash(m.client, ip + "\n" + (userAgent == null ? "" : userAgent));
+  }
+
+  private static String hash(Mac mac, String input) {
+    byte[] digest = mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+    byte[] head = new byte[HASH_BYTES];
+    System.arraycopy(digest, 0, head, 0, HASH_BYTES);
+    return B64.encodeToString(head);
+  }
+
+  private static Mac mac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  /** Per-thread MACs: a Mac is not thread-safe and costly to initialise per event. */
+  private static final class Macs {
+    Mac vid;
+    Mac client;
+    long day = Long.MIN_VALUE;
+  }
+}

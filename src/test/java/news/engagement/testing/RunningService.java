@@ -1,0 +1,112 @@
+package news.engagement.testing;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import news.engagement.Service;
+import news.engagement.config.Config;
+
+/**
+ * The whole service started in-process on a free port against the test stores, with its own Vert.x,
+ * its own meter registry and the clock the test gives. Blocking helpers are for test threads only.
+ */
+public final class RunningService implements AutoCloseable {
+  public static final String BROWSER_UA =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
+
+  public final Vertx vertx;
+  public final Service service;
+  public final PrometheusMeterRegistry registry;
+  public final WebClient client;
+
+  private RunningService(Vertx vertx, Service service, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.service = service;
+    this.registry = registry;
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(service.port()).setUserAgent(BROWSER_UA));
+  }
+
+  /**
+   * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
+   * limit and a 10 ms batch interval; {@code env} overrides any of those.
+   */
+  public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env) {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("REDIS_URL", TestStores.redisUrl(redisDatabase));
+    vars.put("CLICKHOUSE_URL", TestStores.clickhouseUrl());
+    vars.put("HTTP_PORT", "0");
+    vars.put("RATE_LIMIT_PER_MINUTE", "0");
+    vars.put("BATCH_INTERVAL", "10ms");
+    vars.putAll(env);
+    Config config = Config.from(vars::get);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.vertx();
+    Service service = new Service(vertx, config, registry, clock);
+    await(service.start());
+    return new RunningService(vertx, service, registry);
+  }
+
+  public int port() {
+    return service.port();
+  }
+
+  /** Waits until every accepted event has been applied to Redis. */
+  public void awaitApplied() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (service.batcher().pending() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("events still pending after 20 s: " + service.batcher().pending());
+      }
+      sleep(5);
+    }
+  }
+
+  public HttpResponse<Buffer> postEvents(String body, String userAgent) {
+    return await(client.post("/v1/events").putHeader("Content-Type", "text/plain")
+        .putHeader("User-Agent", userAgent).sendBuffer(Buffer.buffer(body)));
+  }
+
+  public HttpResponse<Buffer> get(String path) {
+    return await(client.get(path).send());
+  }
+
+  public JsonObject article(String id) {
+    awaitApplied();
+    return get("/v1/articles/" + id).bodyAsJsonObject();
+  }
+
+  @Override
+  public void close() {
+    await(service.stop());
+    client.close();
+    await(vertx.close());
+  }
+
+  public static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete: " + e, e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
