@@ -1,0 +1,63 @@
+package news.engagement.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  private static Config of(Map<String, String> env) {
+    return Config.from(env::get);
+  }
+
+  @Test
+  void defaultsRunOnOneLaptop() {
+    Config c = of(Map.of());
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.redisUrlOrDefault()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(c.clickhouseUrlOrDefault()).isEqualTo("http://127.0.0.1:8123");
+    assertThat(c.clickhouseDatabase()).isEqualTo("engagement");
+    assertThat(c.viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.batchInterval()).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.editorToken()).isEmpty();
+    assertThat(c.corsOrigins()).isEmpty();
+    assertThat(c.trustedProxies()).isEmpty();
+  }
+
+  @Test
+  void readsEveryUnitOfDuration() {
+    assertThat(of(Map.of("BATCH_INTERVAL", "50ms")).batchInterval()).isEqualTo(Duration.ofMillis(50));
+    assertThat(of(Map.of("FLUSH_INTERVAL", "2s")).flushInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "30m")).viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "2h")).viewDedupWindow()).isEqualTo(Duration.ofHours(2));
+    assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "1d")).viewDedupWindow()).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void readsListsAndNetworks() {
+    Config c = of(Map.of("CORS_ORIGINS", "https://news.example, https://m.news.example ,",
+        "TRUSTED_PROXIES", "10.0.0.0/8,127.0.0.1, ::1"));
+    assertThat(c.corsOrigins()).containsExactly("https://news.example", "https://m.news.example");
+    assertThat(c.trustedProxies()).hasSize(3);
+    assertThat(c.trustedProxies().get(0).contains(Cidr.literal("10.200.3.4"))).isTrue();
+    assertThat(c.trustedProxies().get(0).contains(Cidr.literal("11.0.0.1"))).isFalse();
+  }
+
+  @Test
+  void badValuesStopStartUpNamingTheVariable() {
+    assertThatThrownBy(() -> of(Map.of("HTTP_PORT", "eighty"))).hasMessageContaining("HTTP_PORT");
+    assertThatThrownBy(() -> of(Map.of("HTTP_PORT", "70000"))).hasMessageContaining("HTTP_PORT");
+    assertThatThrownBy(() -> of(Map.of("BATCH_INTERVAL", "50"))).hasMessageContaining("BATCH_INTERVAL");
+    assertThatThrownBy(() -> of(Map.of("FLUSH_INTERVAL", "1 s"))).hasMessageContaining("FLUSH_INTERVAL");
+    assertThatThrownBy(() -> of(Map.of("VIEW_DEDUP_WINDOW", "0m"))).hasMessageContaining("VIEW_DEDUP_WINDOW");
+    assertThatThrownBy(() -> of(Map.of("MAX_PENDING_EVENTS", "-1"))).hasMessageContaining("MAX_PENDING_EVENTS");
+    assertThatThrownBy(() -> of(Map.of("RATE_LIMIT_PER_MINUTE", "lots"))).hasMessageContaining("RATE_LIMIT_PER_MINUTE");
+    assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "10.0.0.0/33"))).hasMessageContaining("TRUSTED_PROXIES");
+    assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "proxy.internal"))).hasMessageContaining("TRUSTED_PROXIES");
+    assertThatThrownBy(() -> of(Map.of("CLICKHOUSE_DATABASE", "x; DROP TABLE y"))).hasMessageContaining("CLICKHOUSE_DATABASE");
+  }
+}
