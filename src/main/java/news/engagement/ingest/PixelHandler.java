@@ -30,6 +30,8 @@ public final class PixelHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     try {
       count(ctx);
+    } catch (IllegalArgumentException malformedQuery) {
+      // e.g. "%zz" in the query: junk does not count, and is not worth a log line per request
     } finally {
       ctx.response().setStatusCode(200)
           .putHeader("Content-Type", "image/gif")
