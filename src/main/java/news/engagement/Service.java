@@ -6,6 +6,9 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
@@ -50,6 +54,7 @@ public final class Service {
   private final Config config;
   private final Clock clock;
   private final EngagementMetrics metrics;
+  private final ClientResources redisResources;
   private final RedisClient redisClient;
 
   private StatefulRedisConnection<String, String> redis;
@@ -65,7 +70,11 @@ public final class Service {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new EngagementMetrics(Objects.requireNonNull(registry, "registry"));
-    this.redisClient = RedisClient.create();
+    // Reconnect within a second of Redis coming back (Lettuce's default backoff grows to 30 s).
+    this.redisResources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.redisClient = RedisClient.create(redisResources);
     redisClient.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         // While disconnected, fail at once: the batcher keeps its batch and retries with backoff.
@@ -135,8 +144,10 @@ public final class Service {
         .eventually(() -> {
           closeQuietly(batcherRedis);
           closeQuietly(redis);
-          redisClient.shutdownAsync();
-          return Future.succeededFuture();
+          return Future.fromCompletionStage(redisClient.shutdownAsync())
+              .<Void>mapEmpty()
+              .recover(err -> Future.succeededFuture())
+              .onComplete(ar -> redisResources.shutdown());
         });
   }
 

@@ -6,10 +6,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class Batcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
   private static final String[] NO_KEYS = new String[0];
-  private static final String SCRIPT = loadScript();
+  private static final String SCRIPT = BatchScript.TEXT;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
@@ -223,11 +219,4 @@ public final class Batcher extends VerticleBase {
     }
   }
 
-  private static String loadScript() {
-    try (InputStream in = Batcher.class.getResourceAsStream("/news/engagement/counting/apply-batch.lua")) {
-      return new String(Objects.requireNonNull(in, "apply-batch.lua").readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
