@@ -1,0 +1,79 @@
+package news.engagement.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import news.engagement.testing.MutableClock;
+import news.engagement.testing.RunningService;
+import news.engagement.testing.TestStores;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures, with Redis' own INFO commandstats, how many round trips and commands 1000 events cost, and
+ * holds the batcher to coalescing: one script call per batch, one increment per article and counter.
+ */
+class CoalescingTest {
+  private static final Logger LOG = LoggerFactory.getLogger(CoalescingTest.class);
+  private static final Pattern STAT = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)");
+  private static final int DB = 0;
+  private static final int ARTICLES = 20;
+  private static final int EVENTS = 1000;
+
+  @Test
+  void thousandEventsCostAFewRoundTripsAndCoalescedIncrements() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    RedisClient client = RedisClient.create();
+    // A long interval and batches of up to 1000: the 1000 events go as one batch once all are queued.
+    try (RunningService service = RunningService.start(DB, MutableClock.at("2026-11-24T14:00:00Z"),
+            Map.of("BATCH_INTERVAL", "2s", "MAX_BATCH_EVENTS", "1000"));
+         StatefulRedisConnection<String, String> admin = TestStores.redis(client, DB)) {
+      admin.sync().configResetstat();
+      // 1000 events on 20 articles, 50 each: 800 views and 200 likes (articles 4, 9, 14, 19 get the likes).
+      int sent = 0;
+      for (int request = 0; request < EVENTS / 100; request++) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < 100; i++, sent++) {
+          String article = "coalesce-" + run + "-" + (sent % ARTICLES);
+          String type = sent % 5 == 4 ? "like" : "view";
+          body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"article\":\"")
+              .append(article).append("\",\"vid\":\"visitor-").append(sent).append("\"}");
+        }
+        assertThat(service.postEvents(body.append("]").toString(), RunningService.BROWSER_UA)
+            .bodyAsJsonObject().getInteger("accepted")).isEqualTo(100);
+      }
+      service.awaitApplied();
+      Map<String, Long> calls = commandStats(admin.sync().info("commandstats"));
+      long roundTrips = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+      long total = calls.entrySet().stream().filter(e -> !e.getKey().equals("info") && !e.getKey().equals("config"))
+          .mapToLong(Map.Entry::getValue).sum();
+      LOG.info("Redis cost of {} events: {} round trips (script calls), {} commands in all; per command: {}",
+          EVENTS, roundTrips, total, calls);
+
+      assertThat(roundTrips).isEqualTo(1);
+      // Per batch: one HINCRBY per article and counter on the totals, the same on the minute, plus its version.
+      assertThat(calls.get("hincrby")).isLessThanOrEqualTo(ARTICLES * 2 * 2 + 1);
+      assertThat(calls.get("zincrby")).isLessThanOrEqualTo(ARTICLES * 3 * 3); // views, likes, uniques x 3 buckets
+      assertThat(service.article("coalesce-" + run + "-3").getLong("views")).isEqualTo(50); // every 20th event from 3: all views
+      assertThat(service.article("coalesce-" + run + "-4").getLong("likes")).isEqualTo(50);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private static Map<String, Long> commandStats(String info) {
+    Map<String, Long> calls = new TreeMap<>();
+    Matcher m = STAT.matcher(info);
+    while (m.find()) {
+      calls.put(m.group(1), Long.parseLong(m.group(2)));
+    }
+    return calls;
+  }
+}
