@@ -1,0 +1,88 @@
+package news.engagement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import news.engagement.testing.ServiceProcess;
+import news.engagement.testing.TestStores;
+import news.engagement.testing.TrafficTrace;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The packaged service as a user runs it (java -jar, environment only), fed a scripted traffic trace:
+ * its numbers equal the ground truth exactly, and SIGTERM drains what it accepted.
+ */
+class BlackBoxIT {
+  private static final Logger LOG = LoggerFactory.getLogger(BlackBoxIT.class);
+  private static final int DB = 9;
+  private static final String CHROME =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
+
+  private static Map<String, String> env(String extraKey, String extraValue) {
+    return Map.of("REDIS_URL", TestStores.redisUrl(DB), "TRUSTED_PROXIES", "127.0.0.1",
+        "RATE_LIMIT_PER_MINUTE", "0", extraKey, extraValue);
+  }
+
+  @Test
+  void aTrafficTraceGivesExactlyTheTrueNumbers() throws Exception {
+    String prefix = "bb-" + UUID.randomUUID().toString().substring(0, 6);
+    TrafficTrace trace = TrafficTrace.generate(prefix, 12, 400, 42);
+    try (ServiceProcess service = ServiceProcess.start(env("BATCH_INTERVAL", "50ms"))) {
+      for (TrafficTrace.Request r : trace.requests) {
+        HttpResponse<String> response = service.post("/v1/events", r.userAgent(), r.forwardedFor(), r.body());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      }
+      LOG.info("Sent {} events in {} requests", trace.events, trace.requests.size());
+      Thread.sleep(500); // a few batch intervals
+      for (Map.Entry<String, TrafficTrace.Truth> e : trace.truth.entrySet()) {
+        JsonObject stats = new JsonObject(service.get("/v1/articles/" + e.getKey()).body());
+        TrafficTrace.Truth truth = e.getValue();
+        assertThat(stats.getLong("views")).as("views of %s", e.getKey()).isEqualTo(truth.views);
+        assertThat(stats.getLong("likes")).as("likes of %s", e.getKey()).isEqualTo(truth.likes);
+        assertThat(stats.getLong("previews")).as("previews of %s", e.getKey()).isEqualTo(truth.previews);
+        JsonObject shares = stats.getJsonObject("shares");
+        assertThat(shares.getLong("total")).as("shares of %s", e.getKey()).isEqualTo(truth.sharesTotal());
+        truth.shares.forEach((network, n) -> assertThat(shares.getLong(network)).as(network).isEqualTo(n));
+        assertThat((double) stats.getLong("uniques")).as("uniques of %s", e.getKey())
+            .isCloseTo(truth.visitors.size(), within(Math.max(1.0, truth.visitors.size() * 0.02)));
+      }
+      assertThat(trace.truth.values().stream().mapToLong(t -> t.views).sum()).isGreaterThan(300);
+      assertThat(trace.truth.values().stream().mapToLong(t -> t.likes).sum()).isPositive();
+      assertThat(trace.truth.values().stream().mapToLong(TrafficTrace.Truth::sharesTotal).sum()).isPositive();
+      assertThat(trace.truth.values().stream().mapToLong(t -> t.previews).sum()).isPositive();
+    }
+  }
+
+  @Test
+  void sigtermDrainsEveryAcceptedEventIntoRedis() throws Exception {
+    String article = "bb-drain-" + UUID.randomUUID().toString().substring(0, 6);
+    // With a 1 h batch interval nothing reaches Redis before the SIGTERM: the drain must do it all.
+    ServiceProcess service = ServiceProcess.start(env("BATCH_INTERVAL", "1h"));
+    int accepted = 0;
+    for (int r = 0; r < 20; r++) {
+      StringBuilder body = new StringBuilder("[");
+      for (int i = 0; i < 50; i++) {
+        body.append(i == 0 ? "" : ",").append("{\"type\":\"view\",\"article\":\"").append(article)
+            .append("\",\"vid\":\"drain-visitor-").append(r * 50 + i).append("\"}");
+      }
+      HttpResponse<String> response = service.post("/v1/events", CHROME, null, body.append("]").toString());
+      accepted += new JsonObject(response.body()).getInteger("accepted");
+    }
+    assertThat(new JsonObject(service.get("/v1/articles/" + article).body()).getLong("views")).isZero();
+    int exit = service.terminate();
+    LOG.info("Service log after SIGTERM:\n{}", service.log());
+    assertThat(exit).isIn(0, 143);
+    assertThat(service.log()).contains("Stopped cleanly");
+
+    try (ServiceProcess again = ServiceProcess.start(env("BATCH_INTERVAL", "50ms"))) {
+      assertThat(new JsonObject(again.get("/v1/articles/" + article).body()).getLong("views")).isEqualTo(accepted);
+    }
+    assertThat(accepted).isEqualTo(1000);
+  }
+}

@@ -1,0 +1,110 @@
+package news.engagement.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged jar run as its own process, configured only by environment variables, as a user runs it. */
+public final class ServiceProcess implements AutoCloseable {
+  public static final Path JAR = Path.of("target", "engagement-service.jar");
+
+  private final Process process;
+  private final Path log;
+  public final int port;
+  public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ServiceProcess(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  public static ServiceProcess start(Map<String, String> env) throws IOException, InterruptedException {
+    int port = freePort();
+    Path log = Files.createTempFile("engagement-service", ".log");
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> vars = new HashMap<>(Map.of("HTTP_PORT", Integer.toString(port),
+        "CLICKHOUSE_URL", TestStores.clickhouseUrl()));
+    vars.putAll(env);
+    builder.environment().putAll(vars);
+    ServiceProcess service = new ServiceProcess(builder.start(), log, port);
+    service.awaitListening();
+    return service;
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path, String userAgent, String forwardedFor, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/plain")
+        .header("User-Agent", userAgent).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (forwardedFor != null) {
+      request.header("X-Forwarded-For", forwardedFor);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** SIGTERM, then waits for the process to drain and exit; returns its exit code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the service did not exit within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        terminate();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private void awaitListening() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the service exited at start-up:\n" + log());
+      }
+      try {
+        get("/v1/articles/probe");
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(200);
+      }
+    }
+    throw new AssertionError("the service did not listen within 60 s:\n" + log());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
