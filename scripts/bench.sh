@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Ingest throughput as a ratio to a bare Vert.x endpoint, both measured in this same run with the same
+# load: wrk -t2 -c64, one view event per request from a new visitor each time.
+#   scripts/bench.sh [seconds per run, default 20]
+# Prints a summary and writes it to target/bench/summary.txt. Needs 2+ cores free of other work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+out=target/bench
+mkdir -p "$out"
+stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  scripts/stores.sh stop "$stores"; rm -rf "$stores"
+}
+trap cleanup EXIT
+
+scripts/stores.sh packages wrk redis-server clickhouse-server clickhouse-client curl
+scripts/stores.sh start "$stores" 16590 18590
+mvn -B -q package -DskipTests
+mvn -B -q dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test
+
+wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; return 1; }
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+
+java -cp "target/test-classes:$(cat "$out/classpath.txt")" news.engagement.bench.BareServer 18591 >"$out/bare.log" 2>&1 &
+pids+=($!)
+wait_port 18591
+wrk -t2 -c64 -d5s -s bench/events.lua http://127.0.0.1:18591 >/dev/null   # warm-up
+wrk -t2 -c64 -d"${seconds}s" -s bench/events.lua http://127.0.0.1:18591 | tee "$out/bare.txt"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+
+REDIS_URL=redis://127.0.0.1:16590 CLICKHOUSE_URL=http://127.0.0.1:18590 HTTP_PORT=18592 RATE_LIMIT_PER_MINUTE=0 \
+  MAX_PENDING_EVENTS=2000000 java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
+pids+=($!)
+wait_port 18592
+wrk -t2 -c64 -d5s -s bench/events.lua http://127.0.0.1:18592 >/dev/null   # warm-up
+redis-cli -p 16590 config resetstat >/dev/null
+wrk -t2 -c64 -d"${seconds}s" -s bench/events.lua http://127.0.0.1:18592 | tee "$out/service.txt"
+sleep 2
+codes=$(grep -c "Non-2xx" "$out/service.txt" || true)
+counted=$(curl -s http://127.0.0.1:18592/metrics | awk '/^engagement_events_counted_total\{type="view"/ {s+=$2} END {print s+0}')
+redis_cpu=$(redis-cli -p 16590 info cpu | awk -F: '/used_cpu_(sys|user):/ {s+=$2} END {printf "%.1f", s}')
+
+bare=$(rps "$out/bare.txt"); svc=$(rps "$out/service.txt")
+ratio=$(awk -v a="$svc" -v b="$bare" 'BEGIN {printf "%.2f", a / b}')
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m)"
+  echo "load: wrk -t2 -c64 -d${seconds}s -s bench/events.lua (one view per request, new visitor each)"
+  echo "bare Vert.x JSON->204:   $bare requests/s"
+  echo "engagement ingest (202): $svc requests/s"
+  echo "ratio: $ratio   non-2xx lines in wrk output: $codes   views counted in Redis (metric, incl. warm-up): $counted"
+  echo "redis cpu seconds used during the service run: $redis_cpu"
+} | tee "$out/summary.txt"
