@@ -45,6 +45,8 @@ public final class Batcher extends VerticleBase {
 
   private final ConcurrentLinkedQueue<Countable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
+  /** Events in {@link #queue}; ConcurrentLinkedQueue.size() walks the whole queue. */
+  private final AtomicInteger queued = new AtomicInteger();
 
   // Owned by this verticle's context.
   private String digest;
@@ -82,7 +84,7 @@ public final class Batcher extends VerticleBase {
       return false;
     }
     queue.add(event);
-    if (queue.size() == maxBatch && context != null) {
+    if (queued.incrementAndGet() == maxBatch && context != null) {
       context.runOnContext(v -> sendIfIdle());
     }
     return true;
@@ -154,7 +156,7 @@ public final class Batcher extends VerticleBase {
       inFlight = false;
       if (ar.succeeded()) {
         applied(batch, ar.result(), System.nanoTime() - started);
-        boolean more = drained != null ? !queue.isEmpty() : queue.size() >= maxBatch;
+        boolean more = drained != null ? queued.get() > 0 : queued.get() >= maxBatch;
         if (more) {
           sendIfIdle();
         } else if (drained != null) {
@@ -169,11 +171,12 @@ public final class Batcher extends VerticleBase {
   }
 
   private Batch nextBatch() {
-    List<Countable> events = new ArrayList<>(Math.min(maxBatch, queue.size()));
+    List<Countable> events = new ArrayList<>(Math.min(maxBatch, queued.get()));
     Countable e;
     while (events.size() < maxBatch && (e = queue.poll()) != null) {
       events.add(e);
     }
+    queued.addAndGet(-events.size());
     if (events.isEmpty()) {
       return null;
     }
@@ -218,5 +221,4 @@ public final class Batcher extends VerticleBase {
       arm(backoffMillis);
     }
   }
-
 }
