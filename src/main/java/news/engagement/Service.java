@@ -28,10 +28,15 @@ import news.engagement.ingest.RateLimiter;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.StatsQuery;
+import news.engagement.query.TopHandler;
+import news.engagement.query.TopQuery;
+import news.engagement.query.Trending;
+import news.engagement.query.TrendingHandler;
 import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
+import news.engagement.web.EditorAuth;
 import news.engagement.web.HttpVerticle;
 import news.engagement.web.Routes;
 import org.slf4j.Logger;
@@ -102,28 +107,31 @@ public final class Service {
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
+    TopHandler top = new TopHandler(new TopQuery(redis.async(), clock));
+    TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock));
+    EditorAuth auth = new EditorAuth(config.editorToken());
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
-        articles::mount);
+        articles::mount,
+        top::mount,
+        auth::mount,
+        trending::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 
   private Future<Void> deployHttp(Router router) {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // The first instance binds (port 0 picks a free one); the others share that port.
-    HttpVerticle first = new HttpVerticle(router, config.httpPort());
-    return vertx.deployVerticle(first).compose(id -> {
+    // Servers of one Vert.x on one configured port share it (port 0 too: one free port for all).
+    List<HttpVerticle> servers = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+      HttpVerticle server = new HttpVerticle(router, config.httpPort());
+      servers.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(instances)).map(id -> {
       httpDeployments.add(id);
-      port = first.actualPort();
-      if (instances == 1) {
-        return Future.succeededFuture();
-      }
-      return vertx.deployVerticle(() -> new HttpVerticle(router, port), new DeploymentOptions().setInstances(instances - 1))
-          .map(id2 -> {
-            httpDeployments.add(id2);
-            return null;
-          });
+      port = servers.get(0).actualPort();
+      return null;
     });
   }
 
