@@ -17,31 +17,33 @@ import news.engagement.counting.Keys.BucketSize;
 import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
 import news.engagement.testing.TestStores;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Each window's bucket arithmetic on the real Redis, across UTC hour and day boundaries: a view at 23:58
  * ("late", 2 views) and one at 00:03 ("early", 1 view), then reads at the instants where each leaves
- * each window. Also the buckets' expiry.
+ * each window. Also the buckets' expiry. The events are sent once; every test only moves the read clock.
+ * Shares its Redis database with {@link TopTraceTest}, whose data lies in another year.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TopWindowsTest {
   static final int REDIS_DB = 4;
 
   private final MutableClock clock = MutableClock.at("2026-03-09T23:58:00Z");
   private RunningService service;
 
-  @BeforeEach
+  @BeforeAll
   void start() {
-    Traffic.flush(REDIS_DB);
     service = RunningService.start(REDIS_DB, clock, Map.of("CLICKHOUSE_DATABASE", "test_top_windows"));
     send(service, views("late", "late", 2));
     clock.set(Instant.parse("2026-03-10T00:03:00Z"));
     send(service, views("early", "early", 1));
   }
 
-  @AfterEach
+  @AfterAll
   void stop() {
     service.close();
   }
