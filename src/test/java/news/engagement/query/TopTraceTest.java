@@ -67,12 +67,12 @@ class TopTraceTest {
   }
 
   private void buildTrace() {
-    Instant out = READ.minus(Duration.ofDays(40));
-    Instant month = READ.minus(Duration.ofDays(20));
-    Instant monthLater = month.plus(Duration.ofHours(1));
-    Instant week = READ.minus(Duration.ofDays(3));
-    Instant day = READ.minus(Duration.ofHours(6));
-    Instant hour = READ.minus(Duration.ofMinutes(30));
+    outsideAndMonth(READ.minus(Duration.ofDays(40)), READ.minus(Duration.ofDays(20)));
+    weekAndDay(READ.minus(Duration.ofDays(3)), READ.minus(Duration.ofHours(6)));
+    hour(READ.minus(Duration.ofMinutes(30)));
+  }
+
+  private void outsideAndMonth(Instant out, Instant month) {
     // Outside every window: would put A on top anywhere if counted.
     views(out, "A", "a-out", 12);
     likes(out, "A", "la", 0, 3);
@@ -80,6 +80,7 @@ class TopTraceTest {
       add(out, share("A", vid("sa-out", 0), net));
     }
     // 30 days: B read by 11 visitors, 2 of them again an hour later (same UTC day: no new uniques).
+    Instant monthLater = month.plus(Duration.ofHours(1));
     views(month, "B", "b-month", 11);
     add(monthLater, view("B", vid("b-month", 0)));
     add(monthLater, view("B", vid("b-month", 1)));
@@ -88,7 +89,9 @@ class TopTraceTest {
     for (String net : List.of("telegram", "twitter", "facebook", "whatsapp", "copy")) {
       add(month, share("A", vid("sa-month", 0), net));
     }
-    // 7 days.
+  }
+
+  private void weekAndDay(Instant week, Instant day) {
     views(week, "C", "c-week", 12);
     views(week, "D", "d-week", 4);
     likes(week, "C", "lc", 0, 3);
@@ -96,18 +99,21 @@ class TopTraceTest {
     for (int i = 0; i < 3; i++) {
       add(week, share("C", vid("sc-week", i), "telegram"));
     }
-    // 24 hours.
     views(day, "D", "d-day", 6);
     views(day, "E", "e-day", 2);
     views(day, "A", "a-day", 1);
     likes(day, "A", "la", 10, 2);
     likes(day, "E", "le", 0, 1);
     add(day, share("D", vid("sd-day", 0), "vk"));
-    // 1 hour: A's visitor of the morning comes back (a view, not a new unique of the day).
+  }
+
+  private void hour(Instant hour) {
+    // A's visitor of the morning comes back: a view, not a new unique of the day.
     views(hour, "E", "e-hour", 6);
     views(hour, "A", "a-hour", 3);
     add(hour, view("A", vid("a-day", 0)));
     views(hour, "B", "b-hour", 1);
+    // Likes taken back: C and A go net negative within 1h; an unlike without a like does nothing.
     add(hour, unlike("C", vid("lc", 0)));
     add(hour, unlike("C", vid("lc", 1)));
     add(hour, unlike("A", vid("la", 10)));
