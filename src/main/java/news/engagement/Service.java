@@ -32,10 +32,15 @@ import news.engagement.ingest.RateLimiter;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.StatsQuery;
+import news.engagement.query.TopHandler;
+import news.engagement.query.TopQuery;
+import news.engagement.query.Trending;
+import news.engagement.query.TrendingHandler;
 import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
+import news.engagement.web.EditorAuth;
 import news.engagement.web.HttpVerticle;
 import news.engagement.web.Routes;
 import org.slf4j.Logger;
@@ -111,10 +116,16 @@ public final class Service {
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
+    TopHandler top = new TopHandler(new TopQuery(redis.async(), clock));
+    TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock));
+    EditorAuth auth = new EditorAuth(config.editorToken());
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
-        articles::mount);
+        articles::mount,
+        top::mount,
+        auth::mount,
+        trending::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 

@@ -45,6 +45,14 @@ public final class Keys {
     return PREFIX + "t:" + metric + ":" + size.code() + ":" + bucketStartEpochSeconds;
   }
 
+  /**
+   * A short-lived key a read script builds and deletes within the same call (e.g. the union of a
+   * window's top sets); {@code id} is unique per call.
+   */
+  public static String scratch(String purpose, String id) {
+    return PREFIX + "tmp:" + purpose + ":" + id;
+  }
+
   /** Random key of the visitor hash for one UTC day (epoch day), shared by all instances. */
   public static String daySalt(long epochDay) {
     return PREFIX + "salt:" + epochDay;

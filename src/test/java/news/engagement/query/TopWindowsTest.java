@@ -1,0 +1,123 @@
+package news.engagement.query;
+
+import static news.engagement.query.Traffic.ordered;
+import static news.engagement.query.Traffic.send;
+import static news.engagement.query.Traffic.top;
+import static news.engagement.query.Traffic.views;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import news.engagement.counting.Keys;
+import news.engagement.counting.Keys.BucketSize;
+import news.engagement.testing.MutableClock;
+import news.engagement.testing.RunningService;
+import news.engagement.testing.TestStores;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Each window's bucket arithmetic on the real Redis, across UTC hour and day boundaries: a view at 23:58
+ * ("late", 2 views) and one at 00:03 ("early", 1 view), then reads at the instants where each leaves
+ * each window. Also the buckets' expiry. The events are sent once; every test only moves the read clock.
+ * Shares its Redis database with {@link TopTraceTest}, whose data lies in another year.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TopWindowsTest {
+  static final int REDIS_DB = 4;
+
+  private final MutableClock clock = MutableClock.at("2026-03-09T23:58:00Z");
+  private RunningService service;
+
+  @BeforeAll
+  void start() {
+    service = RunningService.start(REDIS_DB, clock, Map.of("CLICKHOUSE_DATABASE", "test_top_windows"));
+    send(service, views("late", "late", 2));
+    clock.set(Instant.parse("2026-03-10T00:03:00Z"));
+    send(service, views("early", "early", 1));
+  }
+
+  @AfterAll
+  void stop() {
+    service.close();
+  }
+
+  @Test
+  void oneHourIsTwelveFiveMinuteBuckets() {
+    assertWindow("1h", "2026-03-10T00:03:00Z", ordered("late", 2, "early", 1));
+    // 00:54:59: the current bucket is 00:50, the oldest 23:55, which holds 23:58.
+    assertWindow("1h", "2026-03-10T00:54:59Z", ordered("late", 2, "early", 1));
+    assertWindow("1h", "2026-03-10T00:55:00Z", ordered("early", 1));
+    assertWindow("1h", "2026-03-10T00:59:59Z", ordered("early", 1));
+    assertWindow("1h", "2026-03-10T01:00:00Z", ordered());
+  }
+
+  @Test
+  void twentyFourHoursIsTwentyFourHourlyBuckets() {
+    assertWindow("24h", "2026-03-10T00:03:00Z", ordered("late", 2, "early", 1));
+    assertWindow("24h", "2026-03-10T22:59:59Z", ordered("late", 2, "early", 1));
+    assertWindow("24h", "2026-03-10T23:00:00Z", ordered("early", 1));
+    assertWindow("24h", "2026-03-10T23:59:59Z", ordered("early", 1));
+    assertWindow("24h", "2026-03-11T00:00:00Z", ordered());
+  }
+
+  @Test
+  void sevenDaysIsOneHundredSixtyEightHourlyBuckets() {
+    assertWindow("7d", "2026-03-16T22:59:59Z", ordered("late", 2, "early", 1));
+    assertWindow("7d", "2026-03-16T23:00:00Z", ordered("early", 1));
+    assertWindow("7d", "2026-03-16T23:59:59Z", ordered("early", 1));
+    assertWindow("7d", "2026-03-17T00:00:00Z", ordered());
+  }
+
+  @Test
+  void thirtyDaysIsThirtyUtcDays() {
+    assertWindow("30d", "2026-03-10T00:03:00Z", ordered("late", 2, "early", 1));
+    assertWindow("30d", "2026-04-07T23:59:59Z", ordered("late", 2, "early", 1));
+    assertWindow("30d", "2026-04-08T00:00:00Z", ordered("early", 1));
+    assertWindow("30d", "2026-04-08T23:59:59Z", ordered("early", 1));
+    assertWindow("30d", "2026-04-09T00:00:00Z", ordered());
+  }
+
+  @Test
+  void everyBucketExpiresAfterItsWindowAndReadsLeaveNothingBehind() {
+    long late = Instant.parse("2026-03-09T23:58:00Z").getEpochSecond();
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> connection = TestStores.redis(client, REDIS_DB)) {
+      RedisCommands<String, String> redis = connection.sync();
+      for (String metric : new String[] {"views", "uniques"}) {
+        for (BucketSize size : BucketSize.values()) {
+          String key = Keys.top(metric, size, size.startOf(late));
+          assertThat(redis.zscore(key, "late")).as(key).isEqualTo(2.0);
+          long ttl = redis.ttl(key);
+          // Kept for its window (plus a margin); the test ran for seconds, not hours.
+          assertThat(Duration.ofSeconds(ttl)).as(key)
+              .isLessThanOrEqualTo(size.retention())
+              .isGreaterThan(size.retention().minusMinutes(5));
+        }
+      }
+      for (Window window : Window.values()) {
+        for (Metric metric : Metric.values()) {
+          top(service, "metric=" + metric.code() + "&window=" + window.code());
+        }
+      }
+      service.get("/v1/editor/trending");
+      assertThat(redis.keys(Keys.PREFIX + "tmp:*")).isEmpty();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private void assertWindow(String window, String at, Map<String, Long> expected) {
+    clock.set(Instant.parse(at));
+    for (String metric : new String[] {"views", "uniques"}) {
+      assertThat(top(service, "metric=" + metric + "&window=" + window))
+          .as(metric + " over " + window + " at " + at).containsExactlyEntriesOf(expected);
+    }
+  }
+}
