@@ -28,6 +28,13 @@ public final class ServiceProcess implements AutoCloseable {
     this.port = port;
   }
 
+  /** A service someone else started (scripts/blackbox.sh runs the README's command): not stopped by us. */
+  public static ServiceProcess attach(URI base) throws IOException, InterruptedException {
+    ServiceProcess service = new ServiceProcess(null, null, base.getPort());
+    service.awaitListening();
+    return service;
+  }
+
   public static ServiceProcess start(Map<String, String> env) throws IOException, InterruptedException {
     int port = freePort();
     Path log = Files.createTempFile("engagement-service", ".log");
@@ -58,6 +65,9 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** SIGTERM, then waits for the process to drain and exit; returns its exit code. */
   public int terminate() throws InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("attached to a service this test did not start");
+    }
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -67,12 +77,12 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public String log() throws IOException {
-    return Files.readString(log);
+    return log == null ? "(attached: no log)" : Files.readString(log);
   }
 
   @Override
   public void close() {
-    if (process.isAlive()) {
+    if (process != null && process.isAlive()) {
       try {
         terminate();
       } catch (InterruptedException e) {
@@ -89,7 +99,7 @@ public final class ServiceProcess implements AutoCloseable {
   private void awaitListening() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
+      if (process != null && !process.isAlive()) {
         throw new AssertionError("the service exited at start-up:\n" + log());
       }
       try {
