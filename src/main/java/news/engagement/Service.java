@@ -153,8 +153,7 @@ public final class Service {
     return http
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
         .eventually(() -> {
-          closeQuietly(batcherRedis);
-          closeQuietly(redis);
+          // Shutting the client down closes its connections.
           return Future.fromCompletionStage(redisClient.shutdownAsync())
               .<Void>mapEmpty()
               .recover(err -> Future.succeededFuture())
@@ -200,9 +199,4 @@ public final class Service {
         .onComplete(ar -> scheduleKeyRefresh(keys, context)));
   }
 
-  private static void closeQuietly(StatefulRedisConnection<String, String> connection) {
-    if (connection != null) {
-      connection.closeAsync();
-    }
-  }
 }
