@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.history.History;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
@@ -32,6 +33,7 @@ import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
+import news.engagement.web.EditorAuth;
 import news.engagement.web.HttpVerticle;
 import news.engagement.web.Routes;
 import org.slf4j.Logger;
@@ -55,6 +57,7 @@ public final class Service {
   private StatefulRedisConnection<String, String> redis;
   private StatefulRedisConnection<String, String> batcherRedis;
   private Batcher batcher;
+  private History history;
   private final List<String> httpDeployments = new ArrayList<>();
   private String batcherDeployment;
   private int port;
@@ -92,6 +95,10 @@ public final class Service {
         batcherDeployment = id;
         return new VisitorIds(keys, clock);
       });
+    }).compose(visitorIds -> {
+      // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
+      history = new History(vertx, config, redis.async(), metrics.registry(), clock);
+      return history.start().map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
         .onSuccess(v -> LOG.info("Engagement service listening on :{}", port));
   }
@@ -105,7 +112,8 @@ public final class Service {
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
-        articles::mount);
+        articles::mount,
+        r -> history.mount(r, new EditorAuth(config.editorToken())));
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 
@@ -135,6 +143,8 @@ public final class Service {
     Future<Void> http = Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
     return http
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
+        // After the batcher drained: one final flush of the minutes it wrote.
+        .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
         .eventually(() -> {
           closeQuietly(batcherRedis);
           closeQuietly(redis);
@@ -149,6 +159,11 @@ public final class Service {
 
   public Batcher batcher() {
     return batcher;
+  }
+
+  /** The ClickHouse history (flusher, readiness); null before start. */
+  public History history() {
+    return history;
   }
 
   public EngagementMetrics metrics() {
