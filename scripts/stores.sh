@@ -71,8 +71,11 @@ XML
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML
-  (cd "$ch" && nohup clickhouse-server --config-file="$ch/config.xml" --pid-file="$ch/clickhouse.pid" \
-      >"$ch/stdout.log" 2>&1 &)
+  # ClickHouse 18.16 writes --pid-file only when it daemonizes: record the pid ourselves, so stop finds it.
+  (cd "$ch" || exit 1
+   nohup clickhouse-server --config-file="$ch/config.xml" --pid-file="$ch/clickhouse.pid" \
+      >"$ch/stdout.log" 2>&1 &
+   echo $! >"$ch/clickhouse.pid")
   wait_for curl -sf "http://127.0.0.1:$port/ping" \
     || { tail -30 "$ch/stdout.log" "$ch/server.err.log" >&2 2>/dev/null; echo "ClickHouse did not start" >&2; exit 1; }
 }

@@ -70,6 +70,10 @@ public final class History {
     return schema.installed() && flusher.clickhouseAnswers();
   }
 
+  boolean schemaInstalled() {
+    return schema.installed();
+  }
+
   /** One final flush (after the batcher drained), then closes the ClickHouse client. Never fails. */
   public Future<Void> stop() {
     schema.stop();
