@@ -47,6 +47,9 @@ public final class ClickHouseClient {
     this.timeoutMillis = timeout.toMillis();
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setKeepAlive(true)
+        // Below ClickHouse's own keep_alive_timeout (3 s by default), so a pooled connection is never one
+        // the server is just closing.
+        .setKeepAliveTimeout(2)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
         .setUserAgent("engagement-service"));
   }
@@ -84,9 +87,11 @@ public final class ClickHouseClient {
     });
   }
 
-  /** Runs a query ending in {@code FORMAT JSONEachRow}; answers one object per row. */
+  /** Runs a query ending in {@code FORMAT JSONEachRow}; answers one object per row, 64-bit integers as numbers. */
   public Future<List<JsonObject>> queryJsonEachRow(String sql) {
-    return send(request(sql, true), Buffer.buffer()).map(response -> {
+    // ClickHouse quotes (U)Int64 in JSON by default, for JavaScript's sake; Java reads them as longs.
+    HttpRequest<Buffer> request = request(sql, true).addQueryParam("output_format_json_quote_64bit_integers", "0");
+    return send(request, Buffer.buffer()).map(response -> {
       List<JsonObject> rows = new ArrayList<>();
       for (String line : lines(response.bodyAsString())) {
         rows.add(new JsonObject(line));

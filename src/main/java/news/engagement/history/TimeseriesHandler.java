@@ -64,19 +64,46 @@ public final class TimeseriesHandler implements Handler<RoutingContext> {
     router.getWithRegex(PATH).handler(guard).handler(this);
   }
 
+  /** A validated request: buckets of {@code step} seconds from {@code first} (aligned) up to {@code end}. */
+  private record Range(String article, Interval interval, Instant from, Instant to, long first, long end) {
+    long step() {
+      return interval.seconds;
+    }
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
+    Range range = range(ctx);
+    if (range == null) {
+      return;
+    }
+    clickhouse.queryTabSeparated(Schema.timeseries(clickhouse.database(), range.article(), range.first(), range.end(),
+            range.step()))
+        .onSuccess(rows -> {
+          lastFailure = null;
+          JsonObject body = new JsonObject().put("article", range.article())
+              .put("interval", range.interval().name().toLowerCase(Locale.ROOT))
+              .put("from", range.from().toString()).put("to", range.to().toString())
+              .put("points", points(rows, range.first(), range.end(), range.step()));
+          ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+              .end(body.toBuffer());
+        })
+        .onFailure(err -> unavailable(ctx, err));
+  }
+
+  /** Parses and checks the request; on bad input answers 400 and returns null. */
+  private Range range(RoutingContext ctx) {
     String article = ctx.pathParam("id");
     if (!EventValidator.validArticle(article)) {
       Errors.send(ctx, 400, "invalid_article",
           "article must be 1 to 128 characters of A-Z a-z 0-9 . _ : / -, starting with a letter or digit");
-      return;
+      return null;
     }
     String intervalParam = ctx.request().getParam("interval", "hour");
     Interval interval = Interval.parse(intervalParam);
     if (interval == null) {
       Errors.send(ctx, 400, "invalid_interval", "interval must be minute, hour or day");
-      return;
+      return null;
     }
     Instant to;
     Instant from;
@@ -85,11 +112,11 @@ public final class TimeseriesHandler implements Handler<RoutingContext> {
       from = time(ctx, "from", to.minus(DEFAULT_RANGE));
     } catch (DateTimeParseException e) {
       Errors.send(ctx, 400, "invalid_time", "from and to must be ISO-8601 UTC times such as 2026-02-07T10:00:00Z");
-      return;
+      return null;
     }
     if (!from.isBefore(to)) {
       Errors.send(ctx, 400, "invalid_range", "from must be before to");
-      return;
+      return null;
     }
     long step = interval.seconds;
     long first = Math.floorDiv(from.getEpochSecond(), step) * step;
@@ -99,19 +126,9 @@ public final class TimeseriesHandler implements Handler<RoutingContext> {
       Errors.send(ctx, 400, Errors.body("range_too_large", "the range holds " + points + " " + intervalParam
           + " intervals; at most " + MAX_POINTS + " per request: narrow it or use a larger interval")
           .put("maxPoints", MAX_POINTS));
-      return;
+      return null;
     }
-    clickhouse.queryTabSeparated(Schema.timeseries(clickhouse.database(), article, first, end, step))
-        .onSuccess(rows -> {
-          lastFailure = null;
-          JsonObject body = new JsonObject().put("article", article)
-              .put("interval", interval.name().toLowerCase(Locale.ROOT))
-              .put("from", from.toString()).put("to", to.toString())
-              .put("points", points(rows, first, end, step));
-          ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-              .end(body.toBuffer());
-        })
-        .onFailure(err -> unavailable(ctx, err));
+    return new Range(article, interval, from, to, first, end);
   }
 
   private static Instant time(RoutingContext ctx, String name, Instant fallback) {
