@@ -195,6 +195,23 @@ class MinuteFlushTest {
   }
 
   @Test
+  void twoInstancesFlushingTogetherKeepSumsExact() {
+    Map<String, String> env = Map.of("CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s");
+    try (RunningService one = RunningService.start(REDIS_DB, clock, env);
+        RunningService two = RunningService.start(REDIS_DB, clock, env)) {
+      String a = article("flush-two");
+      traffic(one, a, "va", 15, 3, 2);
+      traffic(two, a, "vb", 8, 2, 1);
+      clock.advance(Duration.ofMinutes(1));
+      previews(two, a, 4);
+      traffic(one, a, "vc", 6, 0, 0);
+      HistoryTesting.await("flushed", Duration.ofSeconds(30), () -> dirtyMinutes(redis) == 0);
+      assertThat(redis.get(Keys.FLUSH_LEASE)).as("one instance holds the lease").isNotNull();
+      assertThat(clickhouseSums(clickhouse, a)).isEqualTo(redisTotals(one, a)).isEqualTo(List.of(29L, 3L, 3L, 4L));
+    }
+  }
+
+  @Test
   void onlyOneInstanceHoldsTheFlushLease() {
     Context context = vertx.getOrCreateContext();
     FlushLease first = new FlushLease(connection.async(), "first", Duration.ofSeconds(10));
