@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.history.History;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
@@ -65,6 +66,7 @@ public final class Service {
   private StatefulRedisConnection<String, String> redis;
   private StatefulRedisConnection<String, String> batcherRedis;
   private Batcher batcher;
+  private History history;
   private final List<String> httpDeployments = new ArrayList<>();
   private String batcherDeployment;
   private int port;
@@ -106,6 +108,10 @@ public final class Service {
         batcherDeployment = id;
         return new VisitorIds(keys, clock);
       });
+    }).compose(visitorIds -> {
+      // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
+      history = new History(vertx, config, redis.async(), metrics.registry(), clock);
+      return history.start().map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
         .onSuccess(v -> LOG.info("Engagement service listening on :{}", port));
   }
@@ -125,7 +131,8 @@ public final class Service {
         articles::mount,
         top::mount,
         auth::mount,
-        trending::mount);
+        trending::mount,
+        r -> history.mount(r, auth));
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 
@@ -152,6 +159,8 @@ public final class Service {
     Future<Void> http = Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
     return http
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
+        // After the batcher drained: one final flush of the minutes it wrote.
+        .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
         .eventually(() -> {
           // Shutting the client down closes its connections.
           return Future.fromCompletionStage(redisClient.shutdownAsync())
@@ -167,6 +176,11 @@ public final class Service {
 
   public Batcher batcher() {
     return batcher;
+  }
+
+  /** The ClickHouse history (flusher, readiness); null before start. */
+  public History history() {
+    return history;
   }
 
   public EngagementMetrics metrics() {

@@ -40,6 +40,9 @@ public final class Keys {
   /** Lease held by the one instance that flushes to ClickHouse at a time. */
   public static final String FLUSH_LEASE = PREFIX + "flush:lease";
 
+  /** Epoch seconds before which every counted change is in ClickHouse (set by the flusher; for the lag gauge). */
+  public static final String FLUSHED_UNTIL = PREFIX + "flush:until";
+
   /** Sorted set of articles by a metric within one time bucket. */
   public static String top(String metric, BucketSize size, long bucketStartEpochSeconds) {
     return PREFIX + "t:" + metric + ":" + size.code() + ":" + bucketStartEpochSeconds;

@@ -40,6 +40,26 @@ public final class Schema {
             + "SELECT article_id, minute, views, likes, shares, previews FROM " + db + "." + MINUTES_TABLE + " FINAL");
   }
 
+  /**
+   * Sums of one article per time bucket of {@code stepSeconds} in [from, to), read through FINAL so each
+   * article-minute counts once. Columns: bucket start (epoch seconds), views, likes, shares, previews.
+   * Buckets are computed on epoch seconds, so they are UTC whatever the server's time zone.
+   */
+  public static String timeseries(String database, String article, long fromEpochSecond, long toEpochSecond,
+      long stepSeconds) {
+    return "SELECT intDiv(toUInt32(minute), " + stepSeconds + ") * " + stepSeconds + " AS t, "
+        + "sum(views), sum(likes), sum(shares), sum(previews) "
+        + "FROM " + identifier(database) + "." + MINUTES_TABLE + " FINAL "
+        + "WHERE article_id = " + quote(article)
+        + " AND minute >= toDateTime(" + fromEpochSecond + ") AND minute < toDateTime(" + toEpochSecond + ") "
+        + "GROUP BY t ORDER BY t FORMAT TabSeparated";
+  }
+
+  /** A ClickHouse string literal (18.16 has no query parameters over HTTP). */
+  static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
   /** Database names go into SQL text, so only plain identifiers are allowed (Config checks this too). */
   static String identifier(String name) {
     if (!IDENTIFIER.matcher(name).matches()) {

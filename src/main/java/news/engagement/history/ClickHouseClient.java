@@ -1,0 +1,161 @@
+package news.engagement.history;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * ClickHouse over its HTTP interface, non-blocking (Vert.x web client). Statements go in the
+ * {@code query} parameter, data in the body; credentials in the X-ClickHouse-User / X-ClickHouse-Key
+ * headers, which ClickHouse 18.16 and current releases both accept. Any non-200 answer fails the future
+ * with a {@link ClickHouseException} carrying ClickHouse's own message.
+ */
+public final class ClickHouseClient {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final WebClient client;
+  private final String baseUrl;
+  private final String database;
+  private final String user;
+  private final String password;
+  private final long timeoutMillis;
+
+  public ClickHouseClient(Vertx vertx, String url, String database, String user, String password) {
+    this(vertx, url, database, user, password, DEFAULT_TIMEOUT);
+  }
+
+  public ClickHouseClient(Vertx vertx, String url, String database, String user, String password, Duration timeout) {
+    Objects.requireNonNull(vertx, "vertx");
+    URI uri = URI.create(Objects.requireNonNull(url, "url"));
+    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new IllegalArgumentException("CLICKHOUSE_URL must be http://host:port or https://host:port: " + url);
+    }
+    this.baseUrl = url.endsWith("/") ? url : url + "/";
+    this.database = Schema.identifier(Objects.requireNonNull(database, "database"));
+    this.user = Objects.requireNonNull(user, "user");
+    this.password = Objects.requireNonNull(password, "password");
+    this.timeoutMillis = timeout.toMillis();
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setKeepAlive(true)
+        // Below ClickHouse's own keep_alive_timeout (3 s by default), so a pooled connection is never one
+        // the server is just closing.
+        .setKeepAliveTimeout(2)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+        .setUserAgent("engagement-service"));
+  }
+
+  public String database() {
+    return database;
+  }
+
+  /** Runs a statement that returns nothing of interest (DDL, ALTER, ...). */
+  public Future<Void> execute(String sql) {
+    return send(request(sql, false), Buffer.buffer()).mapEmpty();
+  }
+
+  /** Inserts rows into a table of the database in JSONEachRow format, in one INSERT. */
+  public Future<Void> insertJsonEachRow(String table, List<JsonObject> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Buffer body = Buffer.buffer(rows.size() * 128);
+    for (JsonObject row : rows) {
+      body.appendBuffer(row.toBuffer()).appendByte((byte) '\n');
+    }
+    String sql = "INSERT INTO " + database + "." + Schema.identifier(table) + " FORMAT JSONEachRow";
+    return send(request(sql, true), body).mapEmpty();
+  }
+
+  /** Runs a query ending in {@code FORMAT TabSeparated}; answers its rows split into columns. */
+  public Future<List<String[]>> queryTabSeparated(String sql) {
+    return send(request(sql, true), Buffer.buffer()).map(response -> {
+      List<String[]> rows = new ArrayList<>();
+      for (String line : lines(response.bodyAsString())) {
+        rows.add(line.split("\t", -1));
+      }
+      return rows;
+    });
+  }
+
+  /** Runs a query ending in {@code FORMAT JSONEachRow}; answers one object per row, 64-bit integers as numbers. */
+  public Future<List<JsonObject>> queryJsonEachRow(String sql) {
+    // ClickHouse quotes (U)Int64 in JSON by default, for JavaScript's sake; Java reads them as longs.
+    HttpRequest<Buffer> request = request(sql, true).addQueryParam("output_format_json_quote_64bit_integers", "0");
+    return send(request, Buffer.buffer()).map(response -> {
+      List<JsonObject> rows = new ArrayList<>();
+      for (String line : lines(response.bodyAsString())) {
+        rows.add(new JsonObject(line));
+      }
+      return rows;
+    });
+  }
+
+  /** True when ClickHouse answers {@code SELECT 1}. */
+  public Future<Boolean> ping() {
+    return queryTabSeparated("SELECT 1 FORMAT TabSeparated").map(rows -> true).otherwise(false);
+  }
+
+  public void close() {
+    client.close();
+  }
+
+  private HttpRequest<Buffer> request(String sql, boolean inDatabase) {
+    HttpRequest<Buffer> request = client.postAbs(baseUrl)
+        .addQueryParam("query", sql)
+        .putHeader("X-ClickHouse-User", user)
+        .timeout(timeoutMillis);
+    if (!password.isEmpty()) {
+      request.putHeader("X-ClickHouse-Key", password);
+    }
+    if (inDatabase) {
+      // Not for CREATE DATABASE: the database param must name an existing database.
+      request.addQueryParam("database", database);
+    }
+    return request;
+  }
+
+  private static Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, Buffer body) {
+    return request.sendBuffer(body).compose(response -> response.statusCode() == 200
+        ? Future.succeededFuture(response)
+        : Future.failedFuture(new ClickHouseException(response.statusCode(), firstLine(response.bodyAsString()))));
+  }
+
+  private static List<String> lines(String body) {
+    if (body == null || body.isEmpty()) {
+      return List.of();
+    }
+    return body.lines().filter(l -> !l.isEmpty()).toList();
+  }
+
+  private static String firstLine(String body) {
+    if (body == null || body.isBlank()) {
+      return "(no message)";
+    }
+    String line = body.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+
+  /** ClickHouse answered, but not with success. */
+  public static final class ClickHouseException extends RuntimeException {
+    private final int status;
+
+    ClickHouseException(int status, String message) {
+      super("ClickHouse answered " + status + ": " + message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package news.engagement.history;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Objects;
+import news.engagement.counting.Keys;
+
+/**
+ * The Redis lease that lets one instance flush at a time ({@link Keys#FLUSH_LEASE}): taken with SET NX
+ * semantics and an expiry, renewed by its holder on every tick, released on stop. A holder that dies
+ * loses it after the ttl. Two flushers at once would only write the same rows twice, which is harmless.
+ */
+final class FlushLease {
+  private static final RedisScript LEASE = RedisScript.load("lease.lua");
+  private static final String[] KEYS = {Keys.FLUSH_LEASE};
+
+  private final RedisAsyncCommands<String, String> redis;
+  private final String owner;
+  private final String ttlMillis;
+
+  FlushLease(RedisAsyncCommands<String, String> redis, String owner, Duration ttl) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.owner = Objects.requireNonNull(owner, "owner");
+    this.ttlMillis = Long.toString(ttl.toMillis());
+  }
+
+  /** Takes the lease or renews it; true when this instance holds it. */
+  Future<Boolean> hold(Context context) {
+    return LEASE.run(redis, context, KEYS, owner, ttlMillis, "hold").map(r -> r == 1L);
+  }
+
+  Future<Void> release(Context context) {
+    return LEASE.run(redis, context, KEYS, owner, ttlMillis, "release").mapEmpty();
+  }
+}

@@ -1,0 +1,56 @@
+package news.engagement.history;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import news.engagement.metrics.EngagementMetrics;
+
+/**
+ * The flusher's meters, named by {@link EngagementMetrics}' constants. Prometheus shows them as
+ * {@code engagement_clickhouse_flush_seconds}, {@code engagement_clickhouse_rows_total},
+ * {@code engagement_clickhouse_flush_failures_total} and {@code engagement_clickhouse_lag_seconds}.
+ */
+final class FlushMetrics {
+  private final Timer flush;
+  private final Counter rows;
+  private final Counter failures;
+  private final AtomicLong lagSeconds = new AtomicLong();
+
+  FlushMetrics(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    flush = Timer.builder(EngagementMetrics.CLICKHOUSE_FLUSH)
+        .description("Time to flush dirty minutes from Redis into ClickHouse (read, insert, acknowledge)")
+        .register(registry);
+    rows = Counter.builder(EngagementMetrics.CLICKHOUSE_ROWS)
+        .description("Rows inserted into ClickHouse (a minute re-flushed after a change counts again)")
+        .register(registry);
+    failures = Counter.builder(EngagementMetrics.CLICKHOUSE_FLUSH_FAILURES)
+        .description("Flushes to ClickHouse that failed and will be retried").register(registry);
+    Gauge.builder(EngagementMetrics.CLICKHOUSE_LAG, lagSeconds, AtomicLong::get).baseUnit("seconds")
+        .description("Age of the oldest counted change not yet in ClickHouse; 0 when none")
+        .register(registry);
+  }
+
+  Timer flush() {
+    return flush;
+  }
+
+  void inserted(int n) {
+    rows.increment(n);
+  }
+
+  void failed() {
+    failures.increment();
+  }
+
+  void lag(long seconds) {
+    lagSeconds.set(seconds);
+  }
+
+  long lag() {
+    return lagSeconds.get();
+  }
+}

@@ -1,0 +1,89 @@
+package news.engagement.history;
+
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import news.engagement.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history feature, wired: the ClickHouse client, the schema installer, the minute flusher and the
+ * timeseries endpoint. {@link #start()} never waits for ClickHouse; {@link #stop()} flushes once more and
+ * so belongs after the batcher has drained.
+ */
+public final class History {
+  private static final Logger LOG = LoggerFactory.getLogger(History.class);
+  /** At most about one insert per second, whatever FLUSH_INTERVAL says. */
+  static final Duration MIN_FLUSH_INTERVAL = Duration.ofSeconds(1);
+
+  private final Vertx vertx;
+  private final ClickHouseClient clickhouse;
+  private final SchemaInstaller schema;
+  private final MinuteFlusher flusher;
+  private final TimeseriesHandler timeseries;
+  private String flusherDeployment;
+
+  public History(Vertx vertx, Config config, RedisAsyncCommands<String, String> redis, MeterRegistry registry,
+      Clock clock) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(config, "config");
+    this.clickhouse = new ClickHouseClient(vertx, config.clickhouseUrlOrDefault(), config.clickhouseDatabase(),
+        config.clickhouseUser(), config.clickhousePassword());
+    this.schema = new SchemaInstaller(vertx, clickhouse);
+    Duration interval = config.flushInterval();
+    if (interval.compareTo(MIN_FLUSH_INTERVAL) < 0) {
+      LOG.warn("FLUSH_INTERVAL {} is below {}: flushing every {} instead", interval, MIN_FLUSH_INTERVAL,
+          MIN_FLUSH_INTERVAL);
+      interval = MIN_FLUSH_INTERVAL;
+    }
+    String instanceId = UUID.randomUUID().toString();
+    this.flusher = new MinuteFlusher(redis, clickhouse, schema::installed, new FlushMetrics(registry), clock,
+        interval, instanceId);
+    this.timeseries = new TimeseriesHandler(clickhouse, clock);
+  }
+
+  /** Starts creating the schema (retried in the background) and the flusher; completes without ClickHouse. */
+  public Future<Void> start() {
+    schema.start();
+    return vertx.deployVerticle(flusher).map(id -> {
+      flusherDeployment = id;
+      return null;
+    });
+  }
+
+  /** Mounts the timeseries endpoint behind the editor guard. */
+  public void mount(Router router, Handler<RoutingContext> editorGuard) {
+    timeseries.mount(router, editorGuard);
+  }
+
+  /** For readiness: the schema exists and ClickHouse answered this instance's last request. */
+  public boolean ready() {
+    return schema.installed() && flusher.clickhouseAnswers();
+  }
+
+  boolean schemaInstalled() {
+    return schema.installed();
+  }
+
+  /** One final flush (after the batcher drained), then closes the ClickHouse client. Never fails. */
+  public Future<Void> stop() {
+    schema.stop();
+    Future<Void> undeploy = flusherDeployment == null ? Future.succeededFuture() : vertx.undeploy(flusherDeployment);
+    return undeploy.recover(err -> {
+      LOG.warn("Stopping the minute flusher failed: {}", err.getMessage());
+      return Future.succeededFuture();
+    }).eventually(() -> {
+      clickhouse.close();
+      return Future.succeededFuture();
+    });
+  }
+}
