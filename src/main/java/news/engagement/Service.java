@@ -111,15 +111,17 @@ public final class Service {
 
   private Future<Void> deployHttp(Router router) {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // The first instance binds (port 0 picks a free one); the others share that port.
-    HttpVerticle first = new HttpVerticle(router, config.httpPort());
+    // The first instance binds, the others share its server. Port 0 (tests) becomes -1: Vert.x shares a
+    // random port only among servers that ask for the same negative port; with 0 each would bind its own.
+    int listenPort = config.httpPort() == 0 ? -1 : config.httpPort();
+    HttpVerticle first = new HttpVerticle(router, listenPort);
     return vertx.deployVerticle(first).compose(id -> {
       httpDeployments.add(id);
       port = first.actualPort();
       if (instances == 1) {
         return Future.succeededFuture();
       }
-      return vertx.deployVerticle(() -> new HttpVerticle(router, port), new DeploymentOptions().setInstances(instances - 1))
+      return vertx.deployVerticle(() -> new HttpVerticle(router, listenPort), new DeploymentOptions().setInstances(instances - 1))
           .map(id2 -> {
             httpDeployments.add(id2);
             return null;
