@@ -6,7 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,11 +21,14 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.health.Health;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
 import news.engagement.ingest.RateLimiter;
 import news.engagement.metrics.EngagementMetrics;
+import news.engagement.metrics.JvmMeters;
+import news.engagement.metrics.MetricsHandler;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.StatsQuery;
 import news.engagement.visitor.AgentClassifier;
@@ -49,6 +52,7 @@ public final class Service {
   private final Vertx vertx;
   private final Config config;
   private final Clock clock;
+  private final PrometheusMeterRegistry registry;
   private final EngagementMetrics metrics;
   private final RedisClient redisClient;
 
@@ -59,12 +63,15 @@ public final class Service {
   private String batcherDeployment;
   private int port;
   private long keyRefreshTimer = -1;
+  private JvmMeters jvmMeters;
+  private Health health;
 
-  public Service(Vertx vertx, Config config, MeterRegistry registry, Clock clock) {
+  public Service(Vertx vertx, Config config, PrometheusMeterRegistry registry, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.metrics = new EngagementMetrics(Objects.requireNonNull(registry, "registry"));
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.metrics = new EngagementMetrics(registry);
     this.redisClient = RedisClient.create();
     redisClient.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -76,6 +83,7 @@ public final class Service {
 
   public Future<Void> start() {
     Context context = vertx.getOrCreateContext();
+    jvmMeters = JvmMeters.bind(registry);
     RedisURI uri = RedisURI.create(config.redisUrlOrDefault());
     return connect(uri, context).compose(c -> {
       redis = c;
@@ -102,10 +110,13 @@ public final class Service {
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
+    health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher);
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
-        articles::mount);
+        articles::mount,
+        new MetricsHandler(registry)::mount,
+        health::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 
@@ -138,6 +149,12 @@ public final class Service {
     return http
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
         .eventually(() -> {
+          if (health != null) {
+            health.close();
+          }
+          if (jvmMeters != null) {
+            jvmMeters.close();
+          }
           closeQuietly(batcherRedis);
           closeQuietly(redis);
           redisClient.shutdownAsync();
