@@ -77,7 +77,7 @@ class MetricsEndpointTest {
     assertThat(text).as("no article id in any label").doesNotContain(ARTICLE);
     assertThat(text).as("routes are patterns").contains("route=\"/v1/articles/:id\"");
     Set<String> labelNames = Arrays.stream(text.split("\n"))
-        .filter(line -> line.startsWith("vertx_http_server_") && line.contains("{"))
+        .filter(line -> line.startsWith("vertx_http_") && line.contains("{"))
         .flatMap(line -> Arrays.stream(line.substring(line.indexOf('{') + 1, line.indexOf('}')).split(",")))
         .map(pair -> pair.replaceAll("=.*", ""))
         .filter(name -> !name.isBlank())
