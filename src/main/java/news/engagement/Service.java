@@ -122,21 +122,16 @@ public final class Service {
 
   private Future<Void> deployHttp(Router router) {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // The first instance binds, the others share its server. Port 0 (tests) becomes -1: Vert.x shares a
-    // random port only among servers that ask for the same negative port; with 0 each would bind its own.
-    int listenPort = config.httpPort() == 0 ? -1 : config.httpPort();
-    HttpVerticle first = new HttpVerticle(router, listenPort);
-    return vertx.deployVerticle(first).compose(id -> {
+    // Servers of one Vert.x on one configured port share it (port 0 too: one free port for all).
+    List<HttpVerticle> servers = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+      HttpVerticle server = new HttpVerticle(router, config.httpPort());
+      servers.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(instances)).map(id -> {
       httpDeployments.add(id);
-      port = first.actualPort();
-      if (instances == 1) {
-        return Future.succeededFuture();
-      }
-      return vertx.deployVerticle(() -> new HttpVerticle(router, listenPort), new DeploymentOptions().setInstances(instances - 1))
-          .map(id2 -> {
-            httpDeployments.add(id2);
-            return null;
-          });
+      port = servers.get(0).actualPort();
+      return null;
     });
   }
 
