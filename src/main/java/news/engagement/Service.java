@@ -70,8 +70,8 @@ public final class Service {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.metrics = new EngagementMetrics(registry);
+    this.registry = registry;
+    this.metrics = new EngagementMetrics(Objects.requireNonNull(registry, "registry"));
     this.redisClient = RedisClient.create();
     redisClient.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -109,8 +109,8 @@ public final class Service {
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
     health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher);
+    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
