@@ -9,7 +9,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -25,12 +25,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.health.Health;
 import news.engagement.history.History;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
 import news.engagement.ingest.RateLimiter;
 import news.engagement.metrics.EngagementMetrics;
+import news.engagement.metrics.JvmMeters;
+import news.engagement.metrics.MetricsHandler;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
@@ -59,6 +62,7 @@ public final class Service {
   private final Vertx vertx;
   private final Config config;
   private final Clock clock;
+  private final PrometheusMeterRegistry registry;
   private final EngagementMetrics metrics;
   private final ClientResources redisResources;
   private final RedisClient redisClient;
@@ -71,11 +75,14 @@ public final class Service {
   private String batcherDeployment;
   private int port;
   private long keyRefreshTimer = -1;
+  private JvmMeters jvmMeters;
+  private Health health;
 
-  public Service(Vertx vertx, Config config, MeterRegistry registry, Clock clock) {
+  public Service(Vertx vertx, Config config, PrometheusMeterRegistry registry, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.registry = registry;
     this.metrics = new EngagementMetrics(Objects.requireNonNull(registry, "registry"));
     // Reconnect within a second of Redis coming back (Lettuce's default backoff grows to 30 s).
     this.redisResources = DefaultClientResources.builder()
@@ -92,6 +99,7 @@ public final class Service {
 
   public Future<Void> start() {
     Context context = vertx.getOrCreateContext();
+    jvmMeters = JvmMeters.bind(registry);
     RedisURI uri = RedisURI.create(config.redisUrlOrDefault());
     return connect(uri, context).compose(c -> {
       redis = c;
@@ -121,6 +129,7 @@ public final class Service {
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
+    health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
     TopHandler top = new TopHandler(new TopQuery(redis.async(), clock));
     TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock));
@@ -132,7 +141,9 @@ public final class Service {
         top::mount,
         auth::mount,
         trending::mount,
-        r -> history.mount(r, auth));
+        r -> history.mount(r, auth),
+        new MetricsHandler(registry)::mount,
+        health::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 
@@ -162,6 +173,12 @@ public final class Service {
         // After the batcher drained: one final flush of the minutes it wrote.
         .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
         .eventually(() -> {
+          if (health != null) {
+            health.close();
+          }
+          if (jvmMeters != null) {
+            jvmMeters.close();
+          }
           // Shutting the client down closes its connections.
           return Future.fromCompletionStage(redisClient.shutdownAsync())
               .<Void>mapEmpty()

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import news.engagement.Service;
 import news.engagement.config.Config;
+import news.engagement.metrics.MeteredVertx;
 
 /**
  * The whole service started in-process on a free port against the test stores, with its own Vert.x,
@@ -51,7 +52,7 @@ public final class RunningService implements AutoCloseable {
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = MeteredVertx.create(registry);
     Service service = new Service(vertx, config, registry, clock);
     await(service.start());
     return new RunningService(vertx, service, registry);
