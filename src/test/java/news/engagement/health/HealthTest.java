@@ -59,7 +59,7 @@ class HealthTest {
   }
 
   @Test
-  void theRunningServiceIsLiveAndReady() {
+  void theRunningServiceIsLiveAndReady() throws InterruptedException {
     try (RunningService service = RunningService.start(REDIS_DB, Clock.systemUTC(),
         Map.of("CLICKHOUSE_DATABASE", "obs_health"))) {
       HttpResponse<Buffer> live = service.get(Health.LIVE);
@@ -67,20 +67,26 @@ class HealthTest {
       assertThat(live.getHeader("Content-Type")).startsWith("application/json");
       assertThat(live.bodyAsJsonObject().getString("status")).isEqualTo("UP");
 
+      // Ready once the ClickHouse schema exists, which start-up creates without waiting for it.
       HttpResponse<Buffer> ready = service.get(Health.READY);
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+      while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        ready = service.get(Health.READY);
+      }
       assertThat(ready.statusCode()).as(ready.bodyAsString()).isEqualTo(200);
       assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("UP");
       assertThat(statuses(ready.bodyAsJsonObject())).containsExactlyInAnyOrderEntriesOf(
-          Map.of("redis", "UP", "clickhouse", "UP", "batcher", "UP"));
+          Map.of("redis", "UP", "clickhouse", "UP", "batcher", "UP", "history", "UP"));
     }
   }
 
   @Test
   void notReadyWhileClickHouseDoesNotListen() {
     int deadPort = freePort();
-    JsonObject body = expectNotReady(new Health(vertx, redis.async(), "http://127.0.0.1:" + deadPort, batcher(10)));
+    JsonObject body = expectNotReady(new Health(vertx, redis.async(), "http://127.0.0.1:" + deadPort, batcher(10), () -> true));
     assertThat(statuses(body)).containsExactlyInAnyOrderEntriesOf(
-        Map.of("redis", "UP", "clickhouse", "DOWN", "batcher", "UP"));
+        Map.of("redis", "UP", "clickhouse", "DOWN", "batcher", "UP", "history", "UP"));
     assertThat(check(body, "clickhouse").getJsonObject("data").getString("reason")).isNotBlank();
   }
 
@@ -88,7 +94,7 @@ class HealthTest {
   void notReadyWhenClickHouseDoesNotAnswerWithinTheTimeout() {
     NetServer silent = await(vertx.createNetServer().connectHandler(socket -> { }).listen(0, "127.0.0.1"));
     JsonObject body = expectNotReady(
-        new Health(vertx, redis.async(), "http://127.0.0.1:" + silent.actualPort(), batcher(10)));
+        new Health(vertx, redis.async(), "http://127.0.0.1:" + silent.actualPort(), batcher(10), () -> true));
     assertThat(statuses(body)).containsEntry("clickhouse", "DOWN").containsEntry("redis", "UP");
   }
 
@@ -96,9 +102,9 @@ class HealthTest {
   void notReadyWhenRedisDoesNotAnswer() {
     StatefulRedisConnection<String, String> closed = TestStores.redis(redisClient, REDIS_DB);
     closed.close();
-    JsonObject body = expectNotReady(new Health(vertx, closed.async(), TestStores.clickhouseUrl(), batcher(10)));
+    JsonObject body = expectNotReady(new Health(vertx, closed.async(), TestStores.clickhouseUrl(), batcher(10), () -> true));
     assertThat(statuses(body)).containsExactlyInAnyOrderEntriesOf(
-        Map.of("redis", "DOWN", "clickhouse", "UP", "batcher", "UP"));
+        Map.of("redis", "DOWN", "clickhouse", "UP", "batcher", "UP", "history", "UP"));
   }
 
   @Test
@@ -106,10 +112,19 @@ class HealthTest {
     Batcher full = batcher(2);
     assertThat(full.offer(new Countable(CountedType.VIEW, "a1", "visitor-1", null))).isTrue();
     assertThat(full.offer(new Countable(CountedType.VIEW, "a1", "visitor-2", null))).isTrue();
-    JsonObject body = expectNotReady(new Health(vertx, redis.async(), TestStores.clickhouseUrl(), full));
+    JsonObject body = expectNotReady(new Health(vertx, redis.async(), TestStores.clickhouseUrl(), full, () -> true));
     assertThat(statuses(body)).containsExactlyInAnyOrderEntriesOf(
-        Map.of("redis", "UP", "clickhouse", "UP", "batcher", "DOWN"));
+        Map.of("redis", "UP", "clickhouse", "UP", "batcher", "DOWN", "history", "UP"));
     assertThat(check(body, "batcher").getJsonObject("data").getInteger("pending")).isEqualTo(2);
+  }
+
+  @Test
+  void notReadyUntilTheHistorySchemaExists() {
+    JsonObject body = expectNotReady(
+        new Health(vertx, redis.async(), TestStores.clickhouseUrl(), batcher(10), () -> false));
+    assertThat(statuses(body)).containsExactlyInAnyOrderEntriesOf(
+        Map.of("redis", "UP", "clickhouse", "UP", "batcher", "UP", "history", "DOWN"));
+    assertThat(check(body, "history").getJsonObject("data").getString("reason")).contains("schema");
   }
 
   private JsonObject expectNotReady(Health underTest) {
