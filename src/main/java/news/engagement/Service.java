@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.ingest.EventValidator;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
@@ -33,6 +34,7 @@ import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
 import news.engagement.web.HttpVerticle;
+import news.engagement.web.Pages;
 import news.engagement.web.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +107,8 @@ public final class Service {
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
-        articles::mount);
+        articles::mount,
+        new Pages(vertx, EventValidator::validArticle)::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 
