@@ -40,7 +40,7 @@ public final class Browser implements AutoCloseable {
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--disable-quic", "--window-size=1280,1400", "--user-agent=" + RunningService.BROWSER_UA,
+        "--disable-quic", "--window-size=1280,1700", "--user-agent=" + RunningService.BROWSER_UA,
         "--user-data-dir=" + profile.toAbsolutePath());
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
@@ -70,6 +70,7 @@ public final class Browser implements AutoCloseable {
   public Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
+      driver.executeScript("window.scrollTo(0, 0)");
       Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
       Path target = SCREENSHOTS.resolve(name + ".png");
       Files.move(png, target, StandardCopyOption.REPLACE_EXISTING);

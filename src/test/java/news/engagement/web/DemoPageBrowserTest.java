@@ -2,6 +2,7 @@ package news.engagement.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,15 @@ class DemoPageBrowserTest {
   private static final int REDIS_DB = 12;
   private static RunningService running;
   private static Browser browser;
+  /** Where a stand-in news site on another origin embeds the tracker. */
+  private static int sitePort;
 
   @BeforeAll
   static void start() {
-    running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of());
+    sitePort = FreePort.pick();
+    running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
+        "HTTP_PORT", String.valueOf(FreePort.pick()),
+        "CORS_ORIGINS", "http://127.0.0.1:" + sitePort));
     browser = new Browser();
   }
 
@@ -171,19 +177,31 @@ class DemoPageBrowserTest {
   }
 
   @Test
-  void trackerWorksWithoutLocalStorageAndTakesTheIdFromTheMetaTag() {
-    String id = article("meta");
-    // A data: page has an opaque origin, so localStorage throws: the script must go on without a vid.
-    String host = "<meta name='article-id' content='" + id + "'><p>host page</p>"
+  void trackerOnAnotherSiteWorksWithoutLocalStorageAndTakesTheIdFromTheMetaTag() {
+    String id = article("embedded");
+    String host = "<!doctype html><meta name='article-id' content='" + id + "'><p>Views: <b data-engagement='views'>-</b>"
         + "<script>window.errors = []; window.onerror = function (m) { window.errors.push(String(m)); };</script>"
-        + "<script src='" + base() + "/tracker.js'></script>"
-        + "<script>window.engagement.share('not-a-network'); window.engagement.like();</script>";
-    browser.open("data:text/html;charset=utf-8," + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20"));
+        + "<script async src='" + base() + "/tracker.js'></script>";
+    HttpServer site = RunningService.await(running.vertx.createHttpServer()
+        .requestHandler(req -> req.response().putHeader("Content-Type", "text/html").end(host))
+        .listen(sitePort, "127.0.0.1"));
+    try (Browser reader = new Browser()) {
+      // Storage blocked (private modes, strict privacy settings): the script goes on without a vid.
+      reader.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+          "Object.defineProperty(window, 'localStorage', {get: function () { throw new Error('storage blocked'); }});"));
+      reader.open("http://127.0.0.1:" + sitePort + "/news/story");
 
-    Eventually.await("the view counted", () -> running.article(id).getLong("views"), v -> v == 1);
-    Eventually.await("the like counted", () -> running.article(id).getLong("likes"), v -> v == 1);
-    assertThat(browser.js("return window.engagement.article")).isEqualTo(id);
-    assertThat((List<?>) browser.js("return window.errors")).isEmpty();
+      Eventually.await("the view counted", () -> running.article(id).getLong("views"), v -> v == 1);
+      // Filled across origins: the service answers CORS for the site's origin.
+      awaitShown(reader, "views", "1");
+      reader.await("the script loaded", d -> reader.js("return window.engagement && window.engagement.article") != null);
+      reader.js("window.engagement.share('not-a-network'); window.engagement.like();");
+      Eventually.await("the like counted", () -> running.article(id).getLong("likes"), v -> v == 1);
+      assertThat(reader.js("return window.engagement.article")).isEqualTo(id);
+      assertThat((List<?>) reader.js("return window.errors")).isEmpty();
+    } finally {
+      RunningService.await(site.close());
+    }
   }
 
   private static String likeButton() {

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
 /** The pages and the page script over plain HTTP: headers, size, templating, bad input, the noscript pixel. */
 class PagesTest {
   private static final int REDIS_DB = 11;
+  private static final String NEWS_SITE = "https://news.example";
   private static RunningService running;
 
   @BeforeAll
   static void start() {
-    running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of());
+    running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
+        "HTTP_PORT", String.valueOf(FreePort.pick()), "CORS_ORIGINS", NEWS_SITE));
   }
 
   @AfterAll
@@ -88,6 +90,25 @@ class PagesTest {
     assertThat(gif.statusCode()).isEqualTo(200);
     assertThat(gif.getHeader("Content-Type")).isEqualTo("image/gif");
     assertThat(running.article(id).getLong("views")).isEqualTo(1);
+  }
+
+  @Test
+  void eventsFromTheServicesOwnPagesPassTheCorsCheckLikeThoseOfConfiguredSites() {
+    String id = "pages-origin-" + UUID.randomUUID();
+    String event = "{\"type\":\"view\",\"article\":\"" + id + "\"}";
+
+    int own = postFrom("http://127.0.0.1:" + running.port(), event);
+    int site = postFrom(NEWS_SITE, event);
+    int stranger = postFrom("https://elsewhere.example", event);
+
+    assertThat(own).isEqualTo(202);
+    assertThat(site).isEqualTo(202);
+    assertThat(stranger).isEqualTo(403);
+  }
+
+  private static int postFrom(String origin, String body) {
+    return RunningService.await(running.client.post("/v1/events").putHeader("Origin", origin)
+        .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer(body))).statusCode();
   }
 
   @Test
