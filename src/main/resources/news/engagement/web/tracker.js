@@ -11,7 +11,7 @@ function send(y,n){try{if(!a)return;var e={type:y,article:a},u=b+'/v1/events',p;
 if(!(navigator.sendBeacon&&navigator.sendBeacon(u,p)))fetch(u,{method:'POST',body:p,keepalive:!0,mode:'no-cors',credentials:'omit'}).catch(N);later()}catch(x){}}
 function fmt(n){return String(n).replace(/\B(?=(\d{3})+(?!\d))/g,'\u00a0')}
 function fill(){try{var l=d.querySelectorAll('[data-engagement]');if(!a||!l.length)return;
-fetch(b+'/v1/articles/'+encodeURIComponent(a),{cache:'no-store',credentials:'omit'}).then(function(r){return r.json()}).then(function(j){try{
+fetch(b+'/v1/articles?ids='+encodeURIComponent(a),{cache:'no-store',credentials:'omit'}).then(function(r){return r.json()}).then(function(j){try{j=j.articles[0];
 l.forEach(function(el){var f=el.getAttribute('data-engagement'),x=f=='shares'?j.shares&&j.shares.total:j[f];if(x!=null)el.textContent=fmt(x)})}catch(x){}}).catch(N)}catch(x){}}
 // Counts are applied a moment after a 202: read them again shortly after our own event.
 function later(){clearTimeout(t);t=setTimeout(fill,1e3)}

@@ -38,8 +38,7 @@ class EditorPageBrowserTest {
     running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
         "HTTP_PORT", String.valueOf(FreePort.pick()),
         "EDITOR_TOKEN", TOKEN,
-        "FLUSH_INTERVAL", "1s",
-        "CLICKHOUSE_DATABASE", "pages_editor_test"));
+        "FLUSH_INTERVAL", "1s"));
     browser = new Browser();
   }
 
@@ -85,7 +84,7 @@ class EditorPageBrowserTest {
     assertThat(Files.size(png)).isGreaterThan(10_000);
 
     new Select(browser.driver.findElement(By.id("metric"))).selectByValue("uniques");
-    browser.await("the visitors list", d -> text(d, "#top-metric").equals("Visitors")
+    browser.await("the visitors list", d -> text(d, "#top-metric").equalsIgnoreCase("Visitors")
         && !rows(d, "#top").isEmpty() && rows(d, "#top").get(0).equals(List.of("1", lead, "4")));
 
     browser.driver.findElement(By.cssSelector("#top a[data-article='" + other + "']")).click();
