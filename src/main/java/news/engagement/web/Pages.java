@@ -3,6 +3,7 @@ package news.engagement.web;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -82,7 +83,7 @@ public final class Pages {
         .onFailure(ctx::fail);
   }
 
-  private io.vertx.core.http.HttpServerResponse htmlHeaders(RoutingContext ctx, String cacheControl) {
+  private HttpServerResponse htmlHeaders(RoutingContext ctx, String cacheControl) {
     return ctx.response()
         .putHeader("Content-Type", HTML)
         .putHeader("Cache-Control", cacheControl)
