@@ -27,6 +27,7 @@ import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
 import news.engagement.health.Health;
 import news.engagement.history.History;
+import news.engagement.ingest.EventValidator;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
@@ -46,6 +47,7 @@ import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
 import news.engagement.web.EditorAuth;
 import news.engagement.web.HttpVerticle;
+import news.engagement.web.Pages;
 import news.engagement.web.Routes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +145,8 @@ public final class Service {
         trending::mount,
         r -> history.mount(r, auth),
         new MetricsHandler(registry)::mount,
-        health::mount);
+        health::mount,
+        new Pages(vertx, EventValidator::validArticle)::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 

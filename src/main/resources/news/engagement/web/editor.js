@@ -1,0 +1,220 @@
+// The editor desk: top lists, rising articles and one article's hours, all from this service's API.
+// The token lives in sessionStorage only (gone when the tab closes); every text is set with textContent.
+(function () {
+  'use strict';
+  var TOKEN_KEY = 'engagement.editorToken';
+  var REFRESH_MS = 30000;
+  var SVG = 'http://www.w3.org/2000/svg';
+  var HOUR = 3600000;
+  var $ = function (id) { return document.getElementById(id); };
+  var token = null;
+  var article = new URLSearchParams(location.search).get('article') || '';
+  var timer = null;
+
+  function ApiError(status, message) { this.status = status; this.message = message; }
+
+  function api(path, withToken) {
+    var headers = withToken ? { Authorization: 'Bearer ' + token } : {};
+    return fetch(path, { headers: headers, cache: 'no-store' }).then(function (r) {
+      if (r.ok) { return r.json(); }
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        throw new ApiError(r.status, body.message || ('HTTP ' + r.status));
+      });
+    }, function () { throw new ApiError(0, 'the service did not answer'); });
+  }
+
+  function authMessage(err) {
+    if (err.status === 401) { return 'That token was not accepted. Check it and try again.'; }
+    if (err.status === 503) { return 'The editor API is switched off on this server (EDITOR_TOKEN is not set).'; }
+    if (err.status === 404) { return 'This server has no editor API.'; }
+    return 'Could not reach the editor API: ' + err.message;
+  }
+
+  function number(n, digits) {
+    if (typeof n !== 'number') { return '\u2013'; }
+    var fixed = digits ? n.toFixed(digits) : String(Math.round(n));
+    return fixed.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function articleCell(row, id) {
+    var td = cell(row, '', 'article');
+    var link = document.createElement('a');
+    link.href = '?article=' + encodeURIComponent(id);
+    link.textContent = id;
+    link.setAttribute('data-article', id);
+    link.addEventListener('click', function (e) { e.preventDefault(); choose(id); });
+    td.appendChild(link);
+  }
+
+  function fillTable(id, items, render) {
+    var body = $(id).querySelector('tbody');
+    body.textContent = '';
+    items.forEach(function (item, i) { var row = document.createElement('tr'); render(row, item, i); body.appendChild(row); });
+    $(id + '-empty').hidden = items.length > 0;
+  }
+
+  function loadTop() {
+    var metric = $('metric').value;
+    $('top-metric').textContent = $('metric').selectedOptions[0].textContent.replace(/^./, function (c) { return c.toUpperCase(); });
+    return api('/v1/top?metric=' + metric + '&window=' + $('window').value + '&limit=10', false).then(function (top) {
+      $('top-error').textContent = '';
+      fillTable('top', top.items || [], function (row, item, i) {
+        cell(row, String(i + 1), 'rank'); articleCell(row, item.article); cell(row, number(item.value), 'num');
+      });
+      if (!article && top.items && top.items.length) { choose(top.items[0].article); }
+    }, function (err) { $('top-error').textContent = 'Top list unavailable: ' + err.message; });
+  }
+
+  function showRising(trending) {
+    $('rising-error').textContent = '';
+    fillTable('rising', trending.items || [], function (row, item) {
+      articleCell(row, item.article); cell(row, number(item.recent), 'num');
+      cell(row, number(item.baseline, 1), 'num'); cell(row, number(item.score, 2), 'num');
+    });
+  }
+
+  function loadRising() {
+    return api('/v1/editor/trending?window=1h&limit=10', true).then(showRising, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $('rising-error').textContent = 'Rising list unavailable: ' + err.message; }
+    });
+  }
+
+  function iso(ms) { return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'); }
+
+  function loadChart() {
+    if (!article) { return Promise.resolve(); }
+    var hours = Number($('range').value);
+    var to = Math.floor(Date.now() / HOUR) * HOUR + HOUR;
+    var from = to - hours * HOUR;
+    var path = '/v1/editor/articles/' + encodeURIComponent(article) + '/timeseries?from=' + iso(from)
+      + '&to=' + iso(to) + '&interval=hour';
+    return api(path, true).then(function (series) {
+      var byHour = {};
+      (series.points || []).forEach(function (p) { byHour[Date.parse(p.time)] = p.views || 0; });
+      var slots = [];
+      for (var t = from; t < to; t += HOUR) { slots.push({ time: t, views: byHour[t] || 0 }); }
+      draw(slots, hours);
+      var total = slots.reduce(function (sum, s) { return sum + s.views; }, 0);
+      $('chart-title').textContent = article + ': ' + number(total) + ' views in the last ' + $('range').selectedOptions[0].textContent + ' (UTC)';
+      $('chart-error').textContent = '';
+    }, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $('chart-error').textContent = 'Chart unavailable: ' + err.message; }
+    });
+  }
+
+  function el(name, attrs, text) {
+    var node = document.createElementNS(SVG, name);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function niceMax(max) {
+    if (max <= 4) { return 4; }
+    var step = Math.pow(10, Math.floor(Math.log10(max)));
+    return [1, 2, 2.5, 5, 10].map(function (m) { return m * step; }).filter(function (v) { return v >= max; })[0];
+  }
+
+  function label(t, hours) {
+    var d = new Date(t);
+    var hh = String(d.getUTCHours()).padStart(2, '0') + ':00';
+    return hours > 48 ? (d.getUTCMonth() + 1) + '/' + d.getUTCDate() : hh;
+  }
+
+  function draw(slots, hours) {
+    var W = 900, H = 280, left = 48, right = 12, top = 14, bottom = 30;
+    var plotW = W - left - right, plotH = H - top - bottom;
+    var max = niceMax(Math.max.apply(null, slots.map(function (s) { return s.views; })));
+    var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'chart', 'aria-label': 'views per hour' });
+    [0, 0.5, 1].forEach(function (f) {
+      var y = top + plotH - f * plotH;
+      svg.appendChild(el('line', { x1: left, x2: W - right, y1: y, y2: y, class: 'grid' }));
+      svg.appendChild(el('text', { x: left - 8, y: y + 4, class: 'axis', 'text-anchor': 'end' }, number(max * f)));
+    });
+    var slotW = plotW / slots.length;
+    var every = hours > 48 ? 24 : Math.ceil(slots.length / 12);
+    slots.forEach(function (s, i) {
+      var h = s.views / max * plotH;
+      var x = left + i * slotW;
+      var bar = el('rect', { x: x + slotW * 0.12, y: top + plotH - h, width: slotW * 0.76, height: Math.max(h, 0),
+        class: 'bar', 'data-time': iso(s.time), 'data-views': s.views });
+      bar.appendChild(el('title', {}, iso(s.time).slice(0, 13).replace('T', ' ') + ':00 UTC: ' + number(s.views) + ' views'));
+      svg.appendChild(bar);
+      var d = new Date(s.time);
+      if (hours > 48 ? d.getUTCHours() === 0 : i % every === 0) {
+        svg.appendChild(el('text', { x: x + slotW / 2, y: H - 10, class: 'axis', 'text-anchor': 'middle' }, label(s.time, hours)));
+      }
+    });
+    var box = $('chart');
+    box.textContent = '';
+    box.appendChild(svg);
+  }
+
+  function choose(id) {
+    article = id;
+    $('article').value = id;
+    history.replaceState(null, '', '?article=' + encodeURIComponent(id));
+    loadChart();
+  }
+
+  function scheduleRefresh() {
+    if (!token) { return; }
+    $('updated').textContent = 'Updated ' + new Date().toISOString().slice(11, 19) + ' UTC';
+    clearTimeout(timer);
+    timer = setTimeout(refreshAll, REFRESH_MS);
+  }
+
+  function refreshAll() {
+    clearTimeout(timer);
+    return Promise.all([loadTop(), loadRising(), loadChart()]).then(scheduleRefresh);
+  }
+
+  function showDesk(on) {
+    $('login').hidden = on; $('desk').hidden = !on; $('logout').hidden = !on; $('refresh').hidden = !on;
+  }
+
+  function signIn(candidate) {
+    token = candidate;
+    $('login-error').textContent = '';
+    return api('/v1/editor/trending?window=1h&limit=10', true).then(function (trending) {
+      try { sessionStorage.setItem(TOKEN_KEY, candidate); } catch (e) { /* kept in memory only */ }
+      showDesk(true);
+      showRising(trending);
+      $('article').value = article;
+      return Promise.all([loadTop(), loadChart()]).then(scheduleRefresh);
+    }, function (err) { signOut(authMessage(err)); });
+  }
+
+  function signOut(message) {
+    token = null;
+    clearTimeout(timer);
+    try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing stored */ }
+    showDesk(false);
+    $('updated').textContent = '';
+    $('login-error').textContent = message || '';
+  }
+
+  $('login-form').addEventListener('submit', function (e) { e.preventDefault(); signIn($('token').value.trim()); });
+  $('logout').addEventListener('click', function () { signOut('Signed out.'); });
+  $('refresh').addEventListener('click', refreshAll);
+  $('metric').addEventListener('change', loadTop);
+  $('window').addEventListener('change', loadTop);
+  $('range').addEventListener('change', loadChart);
+  $('chart-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var id = $('article').value.trim();
+    if (id) { choose(id); }
+  });
+
+  var saved = null;
+  try { saved = sessionStorage.getItem(TOKEN_KEY); } catch (e) { /* no storage */ }
+  if (saved) { signIn(saved); }
+})();
