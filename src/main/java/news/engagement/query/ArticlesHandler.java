@@ -22,7 +22,8 @@ public final class ArticlesHandler {
   }
 
   public void mount(Router router) {
-    router.get("/v1/articles/:id").handler(this::one);
+    // Ids may contain '/' (e.g. "news/2026/x"), which ":id" would not match.
+    router.getWithRegex("/v1/articles/(?<id>.+)").handler(this::one);
     router.get("/v1/articles").handler(this::many);
   }
 

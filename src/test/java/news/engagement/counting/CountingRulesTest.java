@@ -180,6 +180,14 @@ class CountingRulesTest {
   }
 
   @Test
+  void idsWithSlashesAndColonsWorkInThePath() {
+    String a = "news/2026/11/" + article() + ":v2";
+    send(FIREFOX, "203.0.113.80", event("view", a, ""));
+    assertThat(service.article(a).getLong("views")).isEqualTo(1);
+    assertThat(service.article(a).getString("article")).isEqualTo(a);
+  }
+
+  @Test
   void neitherRawAddressesNorRawVidsReachRedis() {
     String a = article();
     send(FIREFOX, "203.0.113.177", event("view", a, ""), event("like", a, ""));
