@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.UUID;
 import news.engagement.testing.ServiceProcess;
@@ -24,9 +30,11 @@ class BlackBoxIT {
   private static final String CHROME =
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
+  private static final String DATABASE = "blackbox";
+
   private static Map<String, String> env(String extraKey, String extraValue) {
     return Map.of("REDIS_URL", TestStores.redisUrl(DB), "TRUSTED_PROXIES", "127.0.0.1",
-        "RATE_LIMIT_PER_MINUTE", "0", extraKey, extraValue);
+        "RATE_LIMIT_PER_MINUTE", "0", "CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s", extraKey, extraValue);
   }
 
   @Test
@@ -35,7 +43,7 @@ class BlackBoxIT {
     TrafficTrace trace = TrafficTrace.generate(prefix, 12, 400, 42);
     // scripts/blackbox.sh starts the service with the README's command and points us at it.
     String external = System.getenv("BLACKBOX_URL");
-    try (ServiceProcess service = external != null ? ServiceProcess.attach(java.net.URI.create(external))
+    try (ServiceProcess service = external != null ? ServiceProcess.attach(URI.create(external))
         : ServiceProcess.start(env("BATCH_INTERVAL", "50ms"))) {
       for (TrafficTrace.Request r : trace.requests) {
         HttpResponse<String> response = service.post("/v1/events", r.userAgent(), r.forwardedFor(), r.body());
@@ -59,7 +67,72 @@ class BlackBoxIT {
       assertThat(trace.truth.values().stream().mapToLong(t -> t.likes).sum()).isPositive();
       assertThat(trace.truth.values().stream().mapToLong(TrafficTrace.Truth::sharesTotal).sum()).isPositive();
       assertThat(trace.truth.values().stream().mapToLong(t -> t.previews).sum()).isPositive();
+
+      for (String metric : List.of("views", "likes", "shares")) {
+        assertTopOrder(service, trace, prefix, metric);
+      }
+      // scripts/blackbox.sh's service uses run.sh's ClickHouse and the default database.
+      String clickhouse = external != null ? System.getenv().getOrDefault("BLACKBOX_CLICKHOUSE_URL", "http://127.0.0.1:8123")
+          : TestStores.clickhouseUrl();
+      assertHistoryMatches(service, trace, prefix, clickhouse, external != null ? "engagement" : DATABASE);
     }
+  }
+
+  /** /v1/top lists the trace's articles in their true order (other runs' articles may be around them). */
+  private static void assertTopOrder(ServiceProcess service, TrafficTrace trace, String prefix, String metric)
+      throws Exception {
+    Map<String, Long> value = new HashMap<>();
+    trace.truth.forEach((a, t) -> value.put(a, switch (metric) {
+      case "views" -> t.views;
+      case "likes" -> t.likes;
+      default -> t.sharesTotal();
+    }));
+    List<String> expected = value.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey).toList();
+    JsonObject top = new JsonObject(service.get("/v1/top?metric=" + metric + "&window=1h&limit=100").body());
+    List<String> actual = top.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("article"))
+        .filter(a -> a.startsWith(prefix + "-")).toList();
+    assertThat(actual).as("top %s", metric).isEqualTo(expected);
+  }
+
+  /** Within a few flush intervals, ClickHouse's per-article sums equal the live counts. */
+  private static void assertHistoryMatches(ServiceProcess service, TrafficTrace trace, String prefix,
+      String clickhouseUrl, String database) throws Exception {
+    Map<String, String> expected = new TreeMap<>();
+    trace.truth.forEach((a, t) -> {
+      if (t.views + t.likes + t.sharesTotal() + t.previews > 0) {
+        expected.put(a, t.views + "\t" + t.likes + "\t" + t.sharesTotal() + "\t" + t.previews);
+      }
+    });
+    String sql = "SELECT article_id, sum(views), sum(likes), sum(shares), sum(previews) FROM " + database
+        + ".article_engagement WHERE article_id LIKE '" + prefix + "-%' GROUP BY article_id FORMAT TabSeparated";
+    Map<String, String> actual = Map.of();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      actual = clickhouseRows(service, clickhouseUrl, sql);
+      if (actual.equals(expected)) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    assertThat(actual).as("ClickHouse sums per article").isEqualTo(expected);
+  }
+
+  private static Map<String, String> clickhouseRows(ServiceProcess service, String url, String sql) throws Exception {
+    HttpResponse<String> response = service.http.send(HttpRequest.newBuilder(URI.create(url + "/"))
+        .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+    Map<String, String> rows = new TreeMap<>();
+    if (response.statusCode() != 200) {
+      return rows; // the database may not exist yet in the first instants
+    }
+    for (String line : response.body().split("\n")) {
+      if (!line.isEmpty()) {
+        int tab = line.indexOf('\t');
+        rows.put(line.substring(0, tab), line.substring(tab + 1));
+      }
+    }
+    return rows;
   }
 
   @Test
