@@ -23,7 +23,8 @@ public final class ArticlesHandler {
 
   public void mount(Router router) {
     // Ids may contain '/' (e.g. "news/2026/x"), which ":id" would not match.
-    router.getWithRegex("/v1/articles/(?<id>.+)").handler(this::one);
+    // The name is the route label in metrics: readable, and never the article id.
+    router.getWithRegex("/v1/articles/(?<id>.+)").setName("/v1/articles/:id").handler(this::one);
     router.get("/v1/articles").handler(this::many);
   }
 
