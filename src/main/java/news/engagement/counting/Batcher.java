@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes accepted events from any thread without waiting, and applies them to Redis in batches: every
- * batch interval, or at once when a batch is full. One batch is in flight at a time, so likes and
- * unlikes keep their order; a failed batch is retried unchanged (same id) until Redis takes it.
+ * Takes accepted events from any thread without waiting, and applies them to Redis in batches: after
+ * the batch interval, at once when a batch is full, and right after the previous batch when events
+ * are waiting. One batch is in flight at a time, so likes and unlikes keep their order; a failed batch
+ * is retried unchanged (same id) until Redis takes it.
  *
  * <p>Stopping the verticle drains everything still pending.
  */
@@ -156,8 +157,10 @@ public final class Batcher extends VerticleBase {
       inFlight = false;
       if (ar.succeeded()) {
         applied(batch, ar.result(), System.nanoTime() - started);
-        boolean more = drained != null ? queued.get() > 0 : queued.get() >= maxBatch;
-        if (more) {
+        // Events that arrived during this round trip go at once: under load batches follow each other
+        // back to back (each as large as the traffic of one round trip), so Redis never idles while
+        // events wait; the interval only bounds the wait of a quiet moment's events.
+        if (queued.get() > 0) {
           sendIfIdle();
         } else if (drained != null) {
           drained.tryComplete();

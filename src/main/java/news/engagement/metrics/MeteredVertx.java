@@ -40,7 +40,12 @@ public final class MeteredVertx {
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))
         // JVM meters are bound by JvmMeters; the event bus is not used.
         .setJvmMetricsEnabled(false)
-        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        // Per-socket byte counters cost on every read and write of the ingest path; no panel uses them.
+        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
+        .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
