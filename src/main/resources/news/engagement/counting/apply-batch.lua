@@ -32,7 +32,7 @@ local order = {}
 local function d(article)
   local x = delta[article]
   if not x then
-    x = {views = 0, likes = 0, shares = 0, previews = 0, uniques = 0, nets = {}}
+    x = {views = 0, likes = 0, shares = 0, previews = 0, uniques = 0, nets = {}, visitors = {}}
     delta[article] = x
     order[#order + 1] = article
   end
@@ -46,7 +46,7 @@ for i = 4, #ARGV, 4 do
     if redis.call('SET', P .. 'dv:' .. tag .. ':' .. visitor, '1', 'NX', 'PX', window) then
       local x = d(article)
       x.views = x.views + 1
-      redis.call('PFADD', P .. 'u:' .. tag, visitor)
+      x.visitors[#x.visitors + 1] = visitor
       if redis.call('PFADD', P .. 'ud:' .. tag .. ':' .. day, visitor) == 1 then
         x.uniques = x.uniques + 1
       end
@@ -115,6 +115,11 @@ for _, article in ipairs(order) do
   end
   for net, n in pairs(x.nets) do
     redis.call('HINCRBY', counts, 'share:' .. net, n)
+  end
+  -- The all-time HyperLogLog needs no answer per visitor: one PFADD per article, in chunks that
+  -- stay well inside Lua's limit on unpacked values.
+  for from = 1, #x.visitors, 500 do
+    redis.call('PFADD', P .. 'u:{' .. article .. '}', unpack(x.visitors, from, math.min(from + 499, #x.visitors)))
   end
   if x.uniques > 0 then
     top('uniques', article, x.uniques)
