@@ -47,7 +47,7 @@ public record Config(
         vars.duration("FLUSH_INTERVAL", Duration.ofSeconds(1)),
         vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
         vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
-        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 600));
+        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000));
   }
 
   /** The Redis URL to use: the configured one, else the local default. */

@@ -26,6 +26,8 @@ class ConfigTest {
     assertThat(c.editorToken()).isEmpty();
     assertThat(c.corsOrigins()).isEmpty();
     assertThat(c.trustedProxies()).isEmpty();
+    assertThat(c.rateLimitPerMinute()).isEqualTo(3000);
+    assertThat(c.maxPendingEvents()).isEqualTo(200_000);
   }
 
   @Test
