@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import news.engagement.metrics.EngagementMetrics.CountedType;
+import news.engagement.redis.LuaScript;
 
 /**
  * One batch of events encoded as the arguments of {@code apply-batch.lua}. Built once and re-sent
@@ -16,6 +17,9 @@ import news.engagement.metrics.EngagementMetrics.CountedType;
  * visitor, article (and network) inside the batch is a duplicate already; previews of an article add up.
  */
 final class Batch {
+  /** Applies a batch; see its header for the arguments and the result. */
+  static final LuaScript SCRIPT = LuaScript.load("/news/engagement/counting/apply-batch.lua");
+
   /** Positions in the script's result list. */
   static final int VIEWS = 0;
   static final int VIEWS_DUP = 1;

@@ -1,6 +1,5 @@
 package news.engagement.counting;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Future;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class Batcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
   private static final String[] NO_KEYS = new String[0];
-  private static final String SCRIPT = BatchScript.TEXT;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
@@ -50,7 +48,6 @@ public final class Batcher extends VerticleBase {
   private final AtomicInteger queued = new AtomicInteger();
 
   // Owned by this verticle's context.
-  private String digest;
   private long sequence;
   private boolean inFlight;
   private long timerId = -1;
@@ -102,11 +99,8 @@ public final class Batcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return Future.fromCompletionStage(redis.scriptLoad(SCRIPT), context)
-        .onSuccess(sha -> {
-          digest = sha;
-          arm(intervalMillis);
-        });
+    arm(intervalMillis);
+    return Future.succeededFuture();
   }
 
   @Override
@@ -187,13 +181,9 @@ public final class Batcher extends VerticleBase {
   }
 
   private Future<List<Long>> apply(Batch batch) {
-    return Future.<List<Long>>fromCompletionStage(
-            redis.evalsha(digest, ScriptOutputType.MULTI, NO_KEYS, batch.args), context)
-        .recover(err -> err instanceof RedisNoScriptException
-            // Redis restarted or flushed its script cache: EVAL sends the text and caches it again.
-            ? Future.fromCompletionStage(redis.eval(SCRIPT, ScriptOutputType.MULTI, NO_KEYS, batch.args), context)
-            : Future.failedFuture(err));
+    return Batch.SCRIPT.run(redis, ScriptOutputType.MULTI, NO_KEYS, batch.args, context);
   }
+
 
   private void applied(Batch batch, List<Long> result, long nanos) {
     Batch.Outcome outcome = batch.outcome(result);

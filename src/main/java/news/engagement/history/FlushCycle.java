@@ -1,6 +1,7 @@
 package news.engagement.history;
 
 import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import news.engagement.counting.Keys;
+import news.engagement.redis.LuaScript;
 
 /**
  * The three steps of one flush, each safe to repeat: {@link #read} the dirty minutes from Redis,
@@ -29,7 +31,7 @@ final class FlushCycle {
   static final Duration KEEP_MINUTE_HASH = Duration.ofMinutes(15);
   private static final String[] COLUMNS = {"views", "likes", "shares", "previews"};
   private static final Set<String> COLUMN_SET = Set.of(COLUMNS);
-  private static final RedisScript ACK = RedisScript.load("ack-flush.lua");
+  private static final LuaScript ACK = LuaScript.load("/news/engagement/history/ack-flush.lua");
 
   private final RedisAsyncCommands<String, String> redis;
   private final ClickHouseClient clickhouse;
@@ -109,7 +111,7 @@ final class FlushCycle {
       args.add(Long.toString(minute.epochSecond()));
       args.add(minute.version());
     }
-    return ACK.run(redis, context, keys.toArray(String[]::new), args.toArray(String[]::new));
+    return ACK.run(redis, ScriptOutputType.INTEGER, keys.toArray(String[]::new), args.toArray(String[]::new), context);
   }
 
   /** Seconds since the oldest change not yet in ClickHouse; 0 when every minute is clean. */

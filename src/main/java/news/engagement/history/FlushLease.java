@@ -1,11 +1,13 @@
 package news.engagement.history;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Objects;
 import news.engagement.counting.Keys;
+import news.engagement.redis.LuaScript;
 
 /**
  * The Redis lease that lets one instance flush at a time ({@link Keys#FLUSH_LEASE}): taken with SET NX
@@ -13,7 +15,7 @@ import news.engagement.counting.Keys;
  * loses it after the ttl. Two flushers at once would only write the same rows twice, which is harmless.
  */
 final class FlushLease {
-  private static final RedisScript LEASE = RedisScript.load("lease.lua");
+  private static final LuaScript LEASE = LuaScript.load("/news/engagement/history/lease.lua");
   private static final String[] KEYS = {Keys.FLUSH_LEASE};
 
   private final RedisAsyncCommands<String, String> redis;
@@ -28,10 +30,12 @@ final class FlushLease {
 
   /** Takes the lease or renews it; true when this instance holds it. */
   Future<Boolean> hold(Context context) {
-    return LEASE.run(redis, context, KEYS, owner, ttlMillis, "hold").map(r -> r == 1L);
+    return LEASE.<Long>run(redis, ScriptOutputType.INTEGER, KEYS, new String[] {owner, ttlMillis, "hold"}, context)
+        .map(r -> r == 1L);
   }
 
   Future<Void> release(Context context) {
-    return LEASE.run(redis, context, KEYS, owner, ttlMillis, "release").mapEmpty();
+    return LEASE.run(redis, ScriptOutputType.INTEGER, KEYS, new String[] {owner, ttlMillis, "release"}, context)
+        .mapEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package news.engagement.query;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import news.engagement.counting.Keys;
+import news.engagement.redis.LuaScript;
 
 /**
  * Top articles by a metric over a window, from the per-bucket top sets the batch script keeps:
@@ -23,7 +25,7 @@ public final class TopQuery {
   static final Comparator<TopItem> ORDER =
       Comparator.comparingLong(TopItem::value).reversed().thenComparing(TopItem::article);
 
-  private final ReadScript script = ReadScript.load("top.lua");
+  private final LuaScript script = LuaScript.load("/news/engagement/query/top.lua");
   private final RedisAsyncCommands<String, String> redis;
   private final Clock clock;
 
@@ -40,7 +42,8 @@ public final class TopQuery {
     List<String> keys = new ArrayList<>(window.buckets() + 1);
     keys.add(Keys.scratch("top", UUID.randomUUID().toString()));
     keys.addAll(window.keys(metric, now));
-    return script.run(redis, keys, List.of(Integer.toString(limit)), context)
+    return script.<List<Object>>run(redis, ScriptOutputType.MULTI, keys.toArray(String[]::new),
+        new String[] {Integer.toString(limit)}, context)
         .map(reply -> new TopList(metric, window, window.start(now), now, rank(reply, limit)));
   }
 

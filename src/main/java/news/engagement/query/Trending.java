@@ -1,5 +1,6 @@
 package news.engagement.query;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import news.engagement.counting.Keys;
+import news.engagement.redis.LuaScript;
 
 /**
  * Articles whose views in a window most exceed their own usual rate. The usual rate comes from the
@@ -33,7 +35,7 @@ public final class Trending {
       .thenComparing(Comparator.comparingLong(TrendingItem::recent).reversed())
       .thenComparing(TrendingItem::article);
 
-  private final ReadScript script = ReadScript.load("trending.lua");
+  private final LuaScript script = LuaScript.load("/news/engagement/query/trending.lua");
   private final RedisAsyncCommands<String, String> redis;
   private final Clock clock;
 
@@ -60,7 +62,8 @@ public final class Trending {
     // The current bucket is partial: compare with the baseline over the time the window really covers.
     double coveredHours = Math.max(1, Duration.between(from, now).toSeconds()) / 3600.0;
     double scale = coveredHours / (baseline.length().toSeconds() / 3600.0);
-    return script.run(redis, keys, args, context).map(reply -> {
+    return script.<List<Object>>run(redis, ScriptOutputType.MULTI, keys.toArray(String[]::new),
+        args.toArray(String[]::new), context).map(reply -> {
       List<TrendingItem> items = new ArrayList<>(reply.size() / 3);
       for (int i = 0; i + 2 < reply.size(); i += 3) {
         long recent = TopQuery.score(reply.get(i + 1));

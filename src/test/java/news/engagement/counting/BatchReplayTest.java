@@ -35,7 +35,7 @@ class BatchReplayTest {
   }
 
   private List<Long> apply(Batch batch) {
-    return redis.eval(BatchScript.TEXT, ScriptOutputType.MULTI, new String[0], batch.args);
+    return redis.eval(Batch.SCRIPT.text(), ScriptOutputType.MULTI, new String[0], batch.args);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package news.engagement.query;
+package news.engagement.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -12,37 +12,39 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * A read-side Lua script of this package: sent by its SHA-1 (EVALSHA), and as text only when Redis does
- * not know it yet (after a start, a restart or SCRIPT FLUSH), which caches it again.
+ * A Lua script shipped in the jar: sent by its SHA-1 (EVALSHA), and as text only when Redis does not
+ * know it yet (after a start, a restart or SCRIPT FLUSH), which caches it again.
  */
-final class ReadScript {
+public final class LuaScript {
   private final String text;
   private final String sha;
 
-  private ReadScript(String text) {
+  private LuaScript(String text) {
     this.text = text;
     this.sha = sha1(text);
   }
 
-  static ReadScript load(String name) {
-    try (InputStream in = ReadScript.class.getResourceAsStream("/news/engagement/query/" + name)) {
-      return new ReadScript(new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8));
+  /** Reads a script from the class path, e.g. {@code /news/engagement/counting/apply-batch.lua}. */
+  public static LuaScript load(String resource) {
+    try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+      return new LuaScript(new String(Objects.requireNonNull(in, resource).readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  Future<List<Object>> run(RedisAsyncCommands<String, String> redis, List<String> keys, List<String> args,
-      Context context) {
-    String[] k = keys.toArray(String[]::new);
-    String[] a = args.toArray(String[]::new);
-    return Future.<List<Object>>fromCompletionStage(redis.evalsha(sha, ScriptOutputType.MULTI, k, a), context)
+  public String text() {
+    return text;
+  }
+
+  public <T> Future<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
+      String[] args, Context context) {
+    return Future.<T>fromCompletionStage(redis.evalsha(sha, type, keys, args), context)
         .recover(err -> err instanceof RedisNoScriptException
-            ? Future.fromCompletionStage(redis.<List<Object>>eval(text, ScriptOutputType.MULTI, k, a), context)
+            ? Future.fromCompletionStage(redis.<T>eval(text, type, keys, args), context)
             : Future.failedFuture(err));
   }
 
