@@ -23,6 +23,7 @@ import news.engagement.counting.Batcher;
 import news.engagement.counting.Countable;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.CountedType;
+import news.engagement.testing.FreePort;
 import news.engagement.testing.RunningService;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,7 @@ class HealthTest {
 
   @Test
   void notReadyWhileClickHouseDoesNotListen() {
-    int deadPort = freePort();
+    int deadPort = FreePort.pick();
     JsonObject body = expectNotReady(new Health(vertx, redis.async(), "http://127.0.0.1:" + deadPort, batcher(10), () -> true));
     assertThat(statuses(body)).containsExactlyInAnyOrderEntriesOf(
         Map.of("redis", "UP", "clickhouse", "DOWN", "batcher", "UP", "history", "UP"));
@@ -151,13 +152,6 @@ class HealthTest {
     EngagementMetrics metrics = new EngagementMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     return new Batcher(redis.async(), metrics, Clock.systemUTC(), Duration.ofMillis(10), Duration.ofMinutes(30),
         100, capacity);
-  }
-
-  private int freePort() {
-    HttpServer probe = await(vertx.createHttpServer().requestHandler(r -> { }).listen(0, "127.0.0.1"));
-    int port = probe.actualPort();
-    await(probe.close());
-    return port;
   }
 
   private static Map<String, Object> statuses(JsonObject body) {

@@ -3,7 +3,6 @@ package news.engagement.metrics;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import news.engagement.testing.FreePort;
 
 /**
  * Debian's Prometheus ({@code /usr/bin/prometheus}) on a free port with its own temporary storage,
@@ -48,7 +48,7 @@ final class LocalPrometheus implements AutoCloseable {
             static_configs:
               - targets: ["127.0.0.1:%d"]
         """.formatted(MetricsHandler.PATH, targetPort));
-    int port = freePort();
+    int port = FreePort.pick();
     Process process = new ProcessBuilder(BINARY.toString(),
         "--config.file=" + config,
         "--storage.tsdb.path=" + dir.resolve("data"),
@@ -114,9 +114,4 @@ final class LocalPrometheus implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -1,7 +1,6 @@
 package news.engagement.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public static ServiceProcess start(Map<String, String> env) throws IOException, InterruptedException {
-    int port = freePort();
+    int port = FreePort.pick();
     Path log = Files.createTempFile("engagement-service", ".log");
     ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -112,9 +111,4 @@ public final class ServiceProcess implements AutoCloseable {
     throw new AssertionError("the service did not listen within 60 s:\n" + log());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import news.engagement.metrics.EngagementMetrics;
+import news.engagement.testing.FreePort;
 import news.engagement.testing.Browser;
 import news.engagement.testing.RunningService;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +36,6 @@ class DemoPageBrowserTest {
   static void start() {
     sitePort = FreePort.pick();
     running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
-        "HTTP_PORT", String.valueOf(FreePort.pick()),
         "CORS_ORIGINS", "http://127.0.0.1:" + sitePort));
     browser = new Browser();
   }

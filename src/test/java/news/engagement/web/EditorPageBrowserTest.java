@@ -36,7 +36,6 @@ class EditorPageBrowserTest {
   @BeforeAll
   static void start() {
     running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
-        "HTTP_PORT", String.valueOf(FreePort.pick()),
         "EDITOR_TOKEN", TOKEN,
         "FLUSH_INTERVAL", "1s"));
     browser = new Browser();

@@ -24,7 +24,7 @@ class PagesTest {
   @BeforeAll
   static void start() {
     running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
-        "HTTP_PORT", String.valueOf(FreePort.pick()), "CORS_ORIGINS", NEWS_SITE));
+        "CORS_ORIGINS", NEWS_SITE));
   }
 
   @AfterAll
