@@ -143,7 +143,7 @@ public final class Service {
         top::mount,
         auth::mount,
         trending::mount,
-        r -> history.mount(r, auth),
+        history::mount,
         new MetricsHandler(registry)::mount,
         health::mount,
         new Pages(vertx, EventValidator::validArticle)::mount);

@@ -3,10 +3,8 @@ package news.engagement.history;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -60,9 +58,9 @@ public final class History {
     });
   }
 
-  /** Mounts the timeseries endpoint behind the editor guard. */
-  public void mount(Router router, Handler<RoutingContext> editorGuard) {
-    timeseries.mount(router, editorGuard);
+  /** Mounts the timeseries endpoint (Service puts the editor guard in front of /v1/editor/). */
+  public void mount(Router router) {
+    timeseries.mount(router);
   }
 
   /** For readiness: the schema exists and ClickHouse answered this instance's last request. */

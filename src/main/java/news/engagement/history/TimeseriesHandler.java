@@ -59,9 +59,9 @@ public final class TimeseriesHandler implements Handler<RoutingContext> {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Mounts the route behind {@code guard} (the editor token check); a second guard mounted elsewhere is harmless. */
-  public void mount(Router router, Handler<RoutingContext> guard) {
-    router.getWithRegex(PATH).handler(guard).handler(this);
+  /** Mounts the route; the editor token guard in front of every {@code /v1/editor/} route covers it. */
+  public void mount(Router router) {
+    router.getWithRegex(PATH).handler(this);
   }
 
   /** A validated request: buckets of {@code step} seconds from {@code first} (aligned) up to {@code end}. */
