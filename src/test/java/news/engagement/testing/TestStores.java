@@ -34,6 +34,16 @@ public final class TestStores {
     return client.connect(io.lettuce.core.RedisURI.create(redisUrl(database)));
   }
 
+  /** Empties a database for a test class that owns it and reads global lists (top lists) from it. */
+  public static void flush(int database) {
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> connection = redis(client, database)) {
+      connection.sync().flushdb();
+    } finally {
+      client.shutdown();
+    }
+  }
+
   private static String required(String name) {
     String value = System.getenv(name);
     if (value == null || value.isBlank()) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import news.engagement.testing.Browser;
 import news.engagement.testing.RunningService;
+import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,8 @@ class EditorPageBrowserTest {
 
   @BeforeAll
   static void start() {
+    // The top list is global to the database: earlier runs' articles must not tie with this run's.
+    TestStores.flush(REDIS_DB);
     running = RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
         "EDITOR_TOKEN", TOKEN,
         "FLUSH_INTERVAL", "1s"));
