@@ -55,10 +55,6 @@ public final class EventsHandler implements Handler<RoutingContext> {
       reject(ctx, 400, "empty_body", "send one event, an array of events, or {\"events\": [...]} as JSON");
       return;
     }
-    if (body.length() > MAX_BODY_BYTES) {
-      reject(ctx, 413, "body_too_large", "a request may carry at most " + MAX_BODY_BYTES + " bytes");
-      return;
-    }
     Object parsed;
     try {
       parsed = Json.decodeValue(body);
@@ -110,7 +106,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
       reject(ctx, 429, "rate_limited", "too many events from this client; try again in " + retryAfter + " s");
       return;
     }
-    String userAgent = ctx.request().getHeader("User-Agent");
+    Intake.Sender sender = intake.sender(client, ctx.request().getHeader("User-Agent"));
     int accepted = 0;
     int overloaded = 0;
     for (int k = 0; k < valid.size(); k++) {
@@ -118,7 +114,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
       if (k >= granted) {
         metrics.dropped(DropReason.RATE_LIMITED, 1);
         rejected.add(new Rejection(index, "rate_limited", "too many events from this client this minute").toJson());
-      } else if (intake.accept(valid.get(k), client, userAgent) == Intake.Outcome.TAKEN) {
+      } else if (intake.accept(valid.get(k), sender) == Intake.Outcome.TAKEN) {
         accepted++;
       } else {
         overloaded++;

@@ -30,23 +30,51 @@ public final class Intake {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
-  public Outcome accept(Event event, String clientIp, String userAgent) {
-    Agent agent = agents.classify(userAgent);
-    CountedType type = countedType(event.type(), agent);
+  /** Who sent a request: classified and hashed once, however many events the request carries. */
+  public static final class Sender {
+    private final String ip;
+    private final String userAgent;
+    private final Agent agent;
+    private String clientVisitor;
+
+    private Sender(String ip, String userAgent, Agent agent) {
+      this.ip = ip;
+      this.userAgent = userAgent;
+      this.agent = agent;
+    }
+  }
+
+  public Sender sender(String clientIp, String userAgent) {
+    return new Sender(clientIp, userAgent, agents.classify(userAgent));
+  }
+
+  public Outcome accept(Event event, Sender sender) {
+    CountedType type = countedType(event.type(), sender.agent);
     metrics.received(type);
-    if (agent == Agent.BOT || (agent == Agent.PREVIEW && type != CountedType.PREVIEW)) {
+    if (sender.agent == Agent.BOT || (sender.agent == Agent.PREVIEW && type != CountedType.PREVIEW)) {
       // Preview fetchers only fetch pages; a like or share in their name is not a person's.
       metrics.dropped(DropReason.BOT, 1);
       return Outcome.TAKEN;
     }
-    String visitor = type == CountedType.PREVIEW ? ""
-        : event.vid() != null ? visitors.ofVid(event.vid()) : visitors.ofClient(clientIp, userAgent);
     String network = event.network() == null ? null : event.network().wireName();
-    if (!batcher.offer(new Countable(type, event.article(), visitor, network))) {
+    if (!batcher.offer(new Countable(type, event.article(), visitor(event, type, sender), network))) {
       metrics.dropped(DropReason.OVERLOAD, 1);
       return Outcome.OVERLOAD;
     }
     return Outcome.TAKEN;
+  }
+
+  private String visitor(Event event, CountedType type, Sender sender) {
+    if (type == CountedType.PREVIEW) {
+      return "";
+    }
+    if (event.vid() != null) {
+      return visitors.ofVid(event.vid());
+    }
+    if (sender.clientVisitor == null) {
+      sender.clientVisitor = visitors.ofClient(sender.ip, sender.userAgent);
+    }
+    return sender.clientVisitor;
   }
 
   private static CountedType countedType(EventType type, Agent agent) {

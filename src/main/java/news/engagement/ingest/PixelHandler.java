@@ -51,7 +51,8 @@ public final class PixelHandler implements Handler<RoutingContext> {
     }
     String client = events.client(ctx);
     if (rateLimiter.take(client, 1) == 1) {
-      intake.accept(new Event(EventType.VIEW, article, vid, null), client, ctx.request().getHeader("User-Agent"));
+      intake.accept(new Event(EventType.VIEW, article, vid, null),
+          intake.sender(client, ctx.request().getHeader("User-Agent")));
     }
   }
 }
