@@ -1,72 +1,174 @@
 package news.engagement.counting;
 
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 
 /**
- * Every Redis key the service uses, in one place. Per-article keys carry the article id as a hash tag
- * ({@code {id}}) so that the keys read together for one article live in one cluster slot.
+ * The Redis key model, in one place: every key the service reads or writes is built here and handed
+ * to scripts as {@code KEYS}, never assembled inside a script.
  *
- * <p>The batch script ({@code apply-batch.lua}) builds the same names; the two must change together.
+ * <p>The live state is split into a fixed number of logical <b>shards</b> ({@code REDIS_SHARDS}, the
+ * same on every instance of a deployment). Every key carries its shard's hash tag, {@code {e<i>.<n>}},
+ * so one script call touches one cluster slot. An article's keys live on the shard that contains the
+ * article id's own slot; per-time-bucket keys (minute totals, top-list buckets, the dirty index) exist
+ * once per shard and are merged by their readers (flusher, top-list builder). Tags are chosen so that
+ * the shards' slots are spread evenly over the 16 384 slots, so a cluster's masters share them evenly
+ * whatever the slot ranges they own. On a single Redis the shards simply live together.
+ *
+ * <p>Names: {@code eng:{tag}:<family>:...}. Families and their bounds:
+ * <ul>
+ *   <li>per article, TTL refreshed on write (probation TTL until the article is vouched for):
+ *       {@code a} totals hash, {@code u} all-time HyperLogLog, {@code l} likers set;
+ *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen;
+ *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog;
+ *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
+ *       totals hash; per shard: {@code m:dirty}, {@code flushed}, {@code wm} batcher watermarks,
+ *       {@code w} closed-window sums, {@code rolled} roll-up markers.
+ * </ul>
  */
 public final class Keys {
   public static final String PREFIX = "eng:";
+  public static final int DEFAULT_SHARDS = 16;
+  private static final int SLOTS = SlotHash.SLOT_COUNT;
 
-  /** Hash of an article's totals: views, likes, previews, shares, share:&lt;network&gt;. */
-  public static String counts(String article) {
-    return PREFIX + "a:{" + article + "}";
-  }
-
-  /** HyperLogLog of an article's visitors, all time. */
-  public static String uniques(String article) {
-    return PREFIX + "u:{" + article + "}";
-  }
-
-  /** Set of visitor hashes whose like on the article is on. */
-  public static String likers(String article) {
-    return PREFIX + "l:{" + article + "}";
-  }
-
-  /** Hash of one minute's cumulative per-article counts: field "&lt;article&gt;\t&lt;column&gt;", plus "__v". */
-  public static String minute(long minuteEpochSeconds) {
-    return PREFIX + "m:" + minuteEpochSeconds;
-  }
-
-  /** The field of {@link #minute} that counts changes to that minute (the ClickHouse row version). */
+  /** The field of a minute hash that counts changes to that minute (the ClickHouse row version). */
   public static final String MINUTE_VERSION_FIELD = "__v";
 
-  /** Sorted set of minutes (member and score: epoch seconds) changed since ClickHouse last had them. */
-  public static final String DIRTY_MINUTES = PREFIX + "m:dirty";
-
-  /** Lease held by the one instance that flushes to ClickHouse at a time. */
+  /** Lease held by the one instance that flushes to ClickHouse at a time (not part of any script with other keys). */
   public static final String FLUSH_LEASE = PREFIX + "flush:lease";
 
-  /** Epoch seconds before which every counted change is in ClickHouse (set by the flusher; for the lag gauge). */
-  public static final String FLUSHED_UNTIL = PREFIX + "flush:until";
-
-  /** Sorted set of articles by a metric within one time bucket. */
-  public static String top(String metric, BucketSize size, long bucketStartEpochSeconds) {
-    return PREFIX + "t:" + metric + ":" + size.code() + ":" + bucketStartEpochSeconds;
-  }
-
-  /**
-   * A short-lived key a read script builds and deletes within the same call (e.g. the union of a
-   * window's top sets); {@code id} is unique per call.
-   */
-  public static String scratch(String purpose, String id) {
-    return PREFIX + "tmp:" + purpose + ":" + id;
-  }
-
-  /** Random key of the visitor hash for one UTC day (epoch day), shared by all instances. */
+  /** Random key of the visitor hash for one UTC day; goes away once the salts derive from VISITOR_SECRET (issue 14). */
   public static String daySalt(long epochDay) {
     return PREFIX + "salt:" + epochDay;
   }
 
-  /** Random key for hashing client-supplied visitor ids; never rotates, so a vid stays one visitor. */
+  /** Random key for hashing client-supplied visitor ids; goes away with {@link #daySalt}. */
   public static final String VID_KEY = PREFIX + "vidkey";
+
+  private final String[] tags;
+
+  public Keys(int shards) {
+    if (shards < 1 || shards > 1024) {
+      throw new IllegalArgumentException("shards must be 1..1024: " + shards);
+    }
+    tags = new String[shards];
+    for (int i = 0; i < shards; i++) {
+      tags[i] = tagFor(i, shards);
+    }
+  }
+
+  /** The smallest tag {@code e<i>.<n>} whose slot falls in shard i's share of the slot space. */
+  private static String tagFor(int shard, int shards) {
+    for (int n = 0; ; n++) {
+      String tag = "e" + shard + "." + n;
+      if (shardOfSlot(SlotHash.getSlot(tag), shards) == shard) {
+        return tag;
+      }
+    }
+  }
+
+  private static int shardOfSlot(int slot, int shards) {
+    return (int) ((long) slot * shards / SLOTS);
+  }
+
+  public int shards() {
+    return tags.length;
+  }
+
+  /** The shard of an article: the one whose share of the slot space holds the id's own slot. */
+  public int shardOf(String article) {
+    return shardOfSlot(SlotHash.getSlot(article), tags.length);
+  }
+
+  /** The hash tag of a shard, without braces (e.g. {@code e3.7}); every key of the shard contains {@code {tag}}. */
+  public String tag(int shard) {
+    return tags[shard];
+  }
+
+  private String base(int shard) {
+    return PREFIX + "{" + tags[shard] + "}:";
+  }
+
+  private String article(String family, String article) {
+    return base(shardOf(article)) + family + ":" + article;
+  }
+
+  // ---- per article -------------------------------------------------------------------------------
+
+  /** Hash of an article's totals: views, likes, previews, shares, share:&lt;network&gt;. */
+  public String counts(String article) {
+    return article("a", article);
+  }
+
+  /** HyperLogLog of an article's visitors, all time. */
+  public String uniques(String article) {
+    return article("u", article);
+  }
+
+  /** Set of visitor hashes whose like on the article is on. */
+  public String likers(String article) {
+    return article("l", article);
+  }
+
+  /** Marker that a visitor's view of the article counted within the dedup window. */
+  public String viewSeen(String article, String visitor) {
+    return article("dv", article) + ":" + visitor;
+  }
+
+  /** Marker that a visitor's share of the article to a network counted within the dedup window. */
+  public String shareSeen(String article, String network, String visitor) {
+    return article("ds", article) + ":" + network + ":" + visitor;
+  }
+
+  /** HyperLogLog of the article's counted visitors within one time bucket (window uniques). */
+  public String bucketUniques(String article, BucketSize size, long bucketStartEpochSeconds) {
+    return base(shardOf(article)) + "ub:" + size.code() + ":" + bucketStartEpochSeconds + ":" + article;
+  }
+
+  // ---- per shard ---------------------------------------------------------------------------------
+
+  /** Hash of one minute's cumulative counts of the shard's articles: field "&lt;article&gt;\t&lt;column&gt;", plus "__v". */
+  public String minute(int shard, long minuteEpochSeconds) {
+    return base(shard) + "m:" + minuteEpochSeconds;
+  }
+
+  /** Sorted set of the shard's minutes (member and score: epoch seconds) changed since ClickHouse last had them. */
+  public String dirtyMinutes(int shard) {
+    return base(shard) + "m:dirty";
+  }
+
+  /** Epoch seconds before which every change of the shard is in ClickHouse (for the lag gauge). */
+  public String flushedUntil(int shard) {
+    return base(shard) + "flushed";
+  }
+
+  /** Sorted set of the shard's articles by a metric within one time bucket. */
+  public String top(int shard, String metric, BucketSize size, long bucketStartEpochSeconds) {
+    return base(shard) + "t:" + metric + ":" + size.code() + ":" + bucketStartEpochSeconds;
+  }
+
+  /**
+   * Sorted set of the shard's articles by a metric summed over the closed buckets of a window, as
+   * seen from the 5-minute bucket that starts at {@code openBucketStart} (built once per bucket by the
+   * top-list builder, read by every instance).
+   */
+  public String closedWindow(int shard, String metric, String window, long openBucketStart) {
+    return base(shard) + "w:" + metric + ":" + window + ":" + openBucketStart;
+  }
+
+  /** Sorted set of the shard's rolled-up buckets (member: "&lt;size&gt;:&lt;start&gt;", score: start). */
+  public String rolled(int shard) {
+    return base(shard) + "rolled";
+  }
+
+  /** The last batch sequence a batcher applied on the shard, with that batch's result. */
+  public String watermark(int shard, String batcherId) {
+    return base(shard) + "wm:" + batcherId;
+  }
 
   /** Time buckets of the top lists, with how long Redis keeps each. */
   public enum BucketSize {
-    FIVE_MINUTES("5m", Duration.ofMinutes(5), Duration.ofHours(3)),
+    FIVE_MINUTES("5m", Duration.ofMinutes(5), Duration.ofHours(26)),
     HOUR("1h", Duration.ofHours(1), Duration.ofDays(9)),
     DAY("1d", Duration.ofDays(1), Duration.ofDays(32));
 
@@ -96,8 +198,5 @@ public final class Keys {
       long len = length.toSeconds();
       return Math.floorDiv(epochSeconds, len) * len;
     }
-  }
-
-  private Keys() {
   }
 }
