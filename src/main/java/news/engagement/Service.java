@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.counting.Keys;
 import news.engagement.health.Health;
 import news.engagement.history.History;
 import news.engagement.ingest.EventValidator;
@@ -60,6 +61,7 @@ public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
   private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
   private static final Duration KEY_REFRESH = Duration.ofHours(1);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final Config config;
@@ -68,6 +70,7 @@ public final class Service {
   private final EngagementMetrics metrics;
   private final ClientResources redisResources;
   private final RedisClient redisClient;
+  private final Keys keys;
 
   private StatefulRedisConnection<String, String> redis;
   private StatefulRedisConnection<String, String> batcherRedis;
@@ -86,6 +89,7 @@ public final class Service {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.registry = registry;
     this.metrics = new EngagementMetrics(Objects.requireNonNull(registry, "registry"));
+    this.keys = new Keys(config.redisShards());
     // Reconnect within a second of Redis coming back (Lettuce's default backoff grows to 30 s).
     this.redisResources = DefaultClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -108,19 +112,19 @@ public final class Service {
       return connect(uri, context);
     }).compose(c -> {
       batcherRedis = c;
-      VisitorKeys keys = new VisitorKeys(redis.async(), clock);
-      return keys.refresh(context).map(v -> keys);
-    }).compose(keys -> {
-      scheduleKeyRefresh(keys, context);
-      batcher = new Batcher(batcherRedis.async(), metrics, clock, config.batchInterval(),
-          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents());
+      VisitorKeys visitorKeys = new VisitorKeys(redis.async(), clock);
+      return visitorKeys.refresh(context).map(v -> visitorKeys);
+    }).compose(visitorKeys -> {
+      scheduleKeyRefresh(visitorKeys, context);
+      batcher = new Batcher(batcherRedis.async(), keys, config.retention(), metrics, clock, config.batchInterval(),
+          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), DRAIN_TIMEOUT);
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
-        return new VisitorIds(keys, clock);
+        return new VisitorIds(visitorKeys, clock);
       });
     }).compose(visitorIds -> {
       // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
-      history = new History(vertx, config, redis.async(), metrics.registry(), clock);
+      history = new History(vertx, config, redis.async(), keys, metrics.registry(), clock);
       return history.start().map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
         .onSuccess(v -> LOG.info("Engagement service listening on :{}", port));
@@ -132,9 +136,9 @@ public final class Service {
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
-    TopHandler top = new TopHandler(new TopQuery(redis.async(), clock));
-    TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock));
+    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async(), keys));
+    TopHandler top = new TopHandler(new TopQuery(redis.async(), keys, clock));
+    TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), keys, clock));
     EditorAuth auth = new EditorAuth(config.editorToken());
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
@@ -201,6 +205,11 @@ public final class Service {
   /** The ClickHouse history (flusher, readiness); null before start. */
   public History history() {
     return history;
+  }
+
+  /** The Redis key model this service counts with. */
+  public Keys keys() {
+    return keys;
   }
 
   public EngagementMetrics metrics() {

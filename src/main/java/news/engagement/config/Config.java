@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import news.engagement.counting.Keys;
+import news.engagement.counting.Retention;
 
 /**
  * Everything the service reads from its environment, parsed once at start-up.
@@ -24,7 +26,9 @@ public record Config(
     Duration flushInterval,
     int maxPendingEvents,
     int maxBatchEvents,
-    int rateLimitPerMinute) {
+    int rateLimitPerMinute,
+    int redisShards,
+    Retention retention) {
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -47,7 +51,11 @@ public record Config(
         vars.duration("FLUSH_INTERVAL", Duration.ofSeconds(1)),
         vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
         vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
-        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000));
+        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000),
+        vars.intBetween("REDIS_SHARDS", Keys.DEFAULT_SHARDS, 1, 1024),
+        new Retention(vars.duration("ARTICLE_TTL", Retention.DEFAULT.articleTtl()),
+            vars.duration("PROBATION_TTL", Retention.DEFAULT.probationTtl()),
+            vars.positiveInt("PROBATION_VIEWS", Retention.DEFAULT.vouchViews())));
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -62,6 +70,6 @@ public record Config(
   public Config withHttpPort(int port) {
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
-        maxPendingEvents, maxBatchEvents, rateLimitPerMinute);
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention);
   }
 }

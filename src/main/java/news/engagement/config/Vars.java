@@ -52,6 +52,14 @@ final class Vars {
     return value;
   }
 
+  int intBetween(String name, int fallback, int min, int max) {
+    int value = nonNegativeInt(name, fallback);
+    if (value < min || value > max) {
+      throw new ConfigException(name, String.valueOf(value), "a whole number from " + min + " to " + max);
+    }
+    return value;
+  }
+
   int nonNegativeInt(String name, int fallback) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {

@@ -1,109 +1,162 @@
 package news.engagement.counting;
 
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import news.engagement.counting.Keys.BucketSize;
 import news.engagement.metrics.EngagementMetrics.CountedType;
 import news.engagement.redis.LuaScript;
 
 /**
- * One batch of events encoded as the arguments of {@code apply-batch.lua}. Built once and re-sent
- * unchanged on retry, so its id and clock make a repeated application a no-op.
+ * One shard's batch of events, as the keys and arguments of {@code apply-batch.lua} (see its header).
+ * Its sequence number and minute are fixed when it is made, so a re-sent batch is recognised by the
+ * shard's watermark; the five-minute top bucket is the one of the moment it is sent.
  *
  * <p>Coalesces in process what needs no Redis round trip: a repeated view or share of the same
  * visitor, article (and network) inside the batch is a duplicate already; previews of an article add up.
  */
 final class Batch {
-  /** Applies a batch; see its header for the arguments and the result. */
   static final LuaScript SCRIPT = LuaScript.load("/news/engagement/counting/apply-batch.lua");
 
-  /** Positions in the script's result list. */
-  static final int VIEWS = 0;
-  static final int VIEWS_DUP = 1;
-  static final int LIKES = 2;
-  static final int LIKES_DUP = 3;
-  static final int UNLIKES = 4;
-  static final int UNLIKES_DUP = 5;
-  static final int SHARES = 6;
-  static final int SHARES_DUP = 7;
-  static final int PREVIEWS = 8;
-
-  final String id;
+  final int shard;
+  final long sequence;
   final long nowMillis;
-  final String[] args;
   final int events;
-  /** Views and shares found to be duplicates before sending (same key twice in this batch). */
-  final int localViewDuplicates;
-  final int localShareDuplicates;
+  final List<Countable> accepted;
+  /** Per article, in first-seen order: the events the script decides on. */
+  private final Map<String, List<Countable>> byArticle;
+  private final Map<String, Integer> previews;
+  final int localDuplicates;
 
-  private Batch(String id, long nowMillis, String[] args, int events, int localViewDuplicates,
-      int localShareDuplicates) {
-    this.id = id;
+  private Batch(int shard, long sequence, long nowMillis, List<Countable> accepted,
+      Map<String, List<Countable>> byArticle, Map<String, Integer> previews, int localDuplicates) {
+    this.shard = shard;
+    this.sequence = sequence;
     this.nowMillis = nowMillis;
-    this.args = args;
-    this.events = events;
-    this.localViewDuplicates = localViewDuplicates;
-    this.localShareDuplicates = localShareDuplicates;
+    this.accepted = accepted;
+    this.events = accepted.size();
+    this.byArticle = byArticle;
+    this.previews = previews;
+    this.localDuplicates = localDuplicates;
   }
 
-  static Batch of(String id, long nowMillis, long dedupWindowMillis, List<Countable> events) {
-    List<String> args = new ArrayList<>(3 + events.size() * 4);
-    args.add(id);
-    args.add(Long.toString(nowMillis));
-    args.add(Long.toString(dedupWindowMillis));
+  static Batch of(int shard, long sequence, long nowMillis, List<Countable> events) {
+    Map<String, List<Countable>> byArticle = new LinkedHashMap<>();
+    Map<String, Integer> previews = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
-    Map<String, Integer> previews = new HashMap<>();
-    int viewDup = 0;
-    int shareDup = 0;
+    int duplicates = 0;
     for (Countable e : events) {
       switch (e.type()) {
-        case VIEW -> {
-          if (seen.add("v\t" + e.article() + "\t" + e.visitor())) {
-            add(args, "v", e.article(), e.visitor(), "");
+        case VIEW, SHARE -> {
+          String id = e.type() == CountedType.VIEW ? "v\t" + e.article() + "\t" + e.visitor()
+              : "s\t" + e.article() + "\t" + e.network() + "\t" + e.visitor();
+          if (seen.add(id)) {
+            byArticle.computeIfAbsent(e.article(), a -> new ArrayList<>()).add(e);
           } else {
-            viewDup++;
+            duplicates++;
           }
         }
-        case SHARE -> {
-          if (seen.add("s\t" + e.article() + "\t" + e.network() + "\t" + e.visitor())) {
-            add(args, "s", e.article(), e.visitor(), e.network());
-          } else {
-            shareDup++;
-          }
+        case LIKE, UNLIKE -> byArticle.computeIfAbsent(e.article(), a -> new ArrayList<>()).add(e);
+        case PREVIEW -> {
+          byArticle.computeIfAbsent(e.article(), a -> new ArrayList<>());
+          previews.merge(e.article(), 1, Integer::sum);
         }
-        case PREVIEW -> previews.merge(e.article(), 1, Integer::sum);
-        case LIKE -> add(args, "l", e.article(), e.visitor(), "");
-        case UNLIKE -> add(args, "u", e.article(), e.visitor(), "");
         default -> throw new IllegalArgumentException("not countable: " + e.type());
       }
     }
-    previews.forEach((article, n) -> add(args, "p", article, "", Integer.toString(n)));
-    return new Batch(id, nowMillis, args.toArray(String[]::new), events.size(), viewDup, shareDup);
+    return new Batch(shard, sequence, nowMillis, List.copyOf(events), byArticle, previews, duplicates);
   }
 
-  private static void add(List<String> args, String code, String article, String visitor, String detail) {
+  /** Articles of this batch, in first-seen order. */
+  Set<String> articles() {
+    return byArticle.keySet();
+  }
+
+  /** The batch's events of one article only (to retry the others without it). */
+  Batch only(String article, long newSequence) {
+    List<Countable> mine = accepted.stream().filter(e -> e.article().equals(article)).toList();
+    return of(shard, newSequence, nowMillis, mine);
+  }
+
+  /** KEYS and ARGV of one application; {@code touched} says which articles need their TTLs refreshed. */
+  record Call(String[] keys, String[] args) {
+  }
+
+  Call encode(Keys keys, String batcherId, Retention retention, long dedupWindowMillis, long bucketStart,
+      boolean touchBuckets, Set<String> touched) {
+    long minute = Math.floorDiv(nowMillis, 60_000) * 60;
+    List<String> k = new ArrayList<>(6 + byArticle.size() * 5 + events);
+    k.add(keys.watermark(shard, batcherId));
+    k.add(keys.minute(shard, minute));
+    k.add(keys.dirtyMinutes(shard));
+    for (String metric : List.of("views", "likes", "shares")) {
+      k.add(keys.top(shard, metric, BucketSize.FIVE_MINUTES, bucketStart));
+    }
+    List<String> a = new ArrayList<>(8 + byArticle.size() * 3 + events * 3);
+    a.add(Long.toString(sequence));
+    a.add(Long.toString(minute));
+    a.add(Long.toString(dedupWindowMillis));
+    a.add(Long.toString(retention.probationTtl().toSeconds()));
+    a.add(Long.toString(retention.articleTtl().toSeconds()));
+    a.add(Integer.toString(retention.vouchViews()));
+    a.add(Long.toString(BucketSize.FIVE_MINUTES.retention().toSeconds()));
+    a.add(touchBuckets ? "1" : "0");
+    byArticle.forEach((article, list) -> {
+      k.add(keys.counts(article));
+      k.add(keys.uniques(article));
+      k.add(keys.likers(article));
+      k.add(keys.bucketUniques(article, BucketSize.FIVE_MINUTES, bucketStart));
+      Integer p = previews.get(article);
+      a.add(article);
+      a.add(touched.contains(article) ? "1" : "0");
+      a.add(Integer.toString(list.size() + (p == null ? 0 : 1)));
+      for (Countable e : list) {
+        switch (e.type()) {
+          case VIEW -> {
+            k.add(keys.viewSeen(article, e.visitor()));
+            event(a, "v", e.visitor(), "");
+          }
+          case SHARE -> {
+            k.add(keys.shareSeen(article, e.network(), e.visitor()));
+            event(a, "s", e.visitor(), e.network());
+          }
+          case LIKE -> event(a, "l", e.visitor(), "");
+          case UNLIKE -> event(a, "u", e.visitor(), "");
+          default -> throw new IllegalStateException(e.type().name());
+        }
+      }
+      if (p != null) {
+        event(a, "p", "", Integer.toString(p));
+      }
+    });
+    return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
+  }
+
+  private static void event(List<String> args, String code, String visitor, String detail) {
     args.add(code);
-    args.add(article);
     args.add(visitor);
     args.add(detail);
   }
 
-  /** How many of each type counted and were duplicates, from the script's result plus local coalescing. */
-  record Outcome(Map<CountedType, Long> counted, long duplicates) {
+  /** What the script reports, by name, plus what was coalesced in process. */
+  record Outcome(Map<CountedType, Long> counted, long duplicates, boolean replayed) {
   }
 
-  Outcome outcome(List<Long> result) {
-    Map<CountedType, Long> counted = new HashMap<>();
-    counted.put(CountedType.VIEW, result.get(VIEWS));
-    counted.put(CountedType.LIKE, result.get(LIKES));
-    counted.put(CountedType.UNLIKE, result.get(UNLIKES));
-    counted.put(CountedType.SHARE, result.get(SHARES));
-    counted.put(CountedType.PREVIEW, result.get(PREVIEWS));
-    long duplicates = result.get(VIEWS_DUP) + result.get(LIKES_DUP) + result.get(UNLIKES_DUP)
-        + result.get(SHARES_DUP) + localViewDuplicates + localShareDuplicates;
-    return new Outcome(counted, duplicates);
+  Outcome outcome(String json) {
+    JsonObject r = new JsonObject(json);
+    Map<CountedType, Long> counted = new EnumMap<>(CountedType.class);
+    counted.put(CountedType.VIEW, r.getLong("views"));
+    counted.put(CountedType.LIKE, r.getLong("likes"));
+    counted.put(CountedType.UNLIKE, r.getLong("unlikes"));
+    counted.put(CountedType.SHARE, r.getLong("shares"));
+    counted.put(CountedType.PREVIEW, r.getLong("previews"));
+    long duplicates = r.getLong("viewsDuplicate") + r.getLong("likesDuplicate") + r.getLong("unlikesDuplicate")
+        + r.getLong("sharesDuplicate") + localDuplicates;
+    return new Outcome(counted, duplicates, r.getBoolean("replayed", false));
   }
 }

@@ -1,46 +1,60 @@
 package news.engagement.counting;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import news.engagement.counting.Keys.BucketSize;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.DropReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes accepted events from any thread without waiting, and applies them to Redis in batches: after
- * the batch interval, at once when a batch is full, and right after the previous batch when events
- * are waiting. One batch is in flight at a time, so likes and unlikes keep their order; a failed batch
- * is retried unchanged (same id) until Redis takes it.
+ * Takes accepted events from any thread without waiting, and applies them to Redis in batches, one
+ * script call per shard ({@link Keys}): after the batch interval, at once when a batch is full, and
+ * right after a shard's previous batch when events wait. Each shard has one batch in flight at a time,
+ * numbered in order, so likes and unlikes keep their order and the shard's watermark makes a re-sent
+ * batch a no-op. A batch that fails transiently (connection, timeout, failover) is retried unchanged;
+ * one that Redis refuses deterministically (a foreign key of the wrong type, a script error) is split
+ * per article and the part that still fails is quarantined, so counting goes on.
  *
- * <p>Stopping the verticle drains everything still pending.
+ * <p>Stopping the verticle drains everything still pending, bounded by the drain timeout.
  */
 public final class Batcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
-  private static final String[] NO_KEYS = new String[0];
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+  /** Articles whose TTLs this batcher refreshed in the current bucket; older entries simply refresh again. */
+  private static final int MAX_TOUCHED = 200_000;
+  private static final int KEEP_QUARANTINED = 32;
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisScriptingAsyncCommands<String, String> redis;
+  private final Keys keys;
+  private final Retention retention;
   private final EngagementMetrics metrics;
   private final Clock clock;
   private final long intervalMillis;
   private final long dedupWindowMillis;
   private final int maxBatch;
   private final int maxPending;
-  private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
+  private final Duration drainTimeout;
+  private final String batcherId = UUID.randomUUID().toString().substring(0, 12);
 
   private final ConcurrentLinkedQueue<Countable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
@@ -48,26 +62,61 @@ public final class Batcher extends VerticleBase {
   private final AtomicInteger queued = new AtomicInteger();
 
   // Owned by this verticle's context.
-  private long sequence;
-  private boolean inFlight;
+  private final Lane[] lanes;
+  private final Map<String, Long> touched = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > MAX_TOUCHED;
+    }
+  };
+  private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
   private long timerId = -1;
-  private Batch retry;
-  private long backoffMillis;
-  private String lastFailure;
   private Promise<Void> drained;
 
+  /** One shard's queue and its batch in flight. */
+  private static final class Lane {
+    final int shard;
+    final ArrayDeque<Countable> waiting = new ArrayDeque<>();
+    /** Parts of a batch split after a deterministic failure: sent before anything new. */
+    final ArrayDeque<Batch> ahead = new ArrayDeque<>();
+    Batch current;
+    boolean inFlight;
+    long sequence;
+    /** System.nanoTime() before which a failed batch is not re-sent (a test clock may stand still). */
+    long retryAtNanos = System.nanoTime();
+    long backoffMillis;
+    String lastFailure;
+    long lastBucket = -1;
+
+    Lane(int shard) {
+      this.shard = shard;
+    }
+
+    boolean idle() {
+      return current == null && ahead.isEmpty() && waiting.isEmpty();
+    }
+  }
+
   /**
-   * @param redis a connection of the batcher's own
+   * @param redis a connection of the batcher's own (a single server's or a cluster's)
    */
-  public Batcher(RedisAsyncCommands<String, String> redis, EngagementMetrics metrics, Clock clock,
-      Duration interval, Duration dedupWindow, int maxBatch, int maxPending) {
+  public Batcher(RedisScriptingAsyncCommands<String, String> redis, Keys keys, Retention retention,
+      EngagementMetrics metrics, Clock clock, Duration interval, Duration dedupWindow, int maxBatch, int maxPending,
+      Duration drainTimeout) {
     this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.retention = Objects.requireNonNull(retention, "retention");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.intervalMillis = interval.toMillis();
     this.dedupWindowMillis = dedupWindow.toMillis();
     this.maxBatch = maxBatch;
     this.maxPending = maxPending;
+    this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+    this.lanes = new Lane[keys.shards()];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane(i);
+    }
     metrics.pendingGauge(pending::get);
   }
 
@@ -83,12 +132,12 @@ public final class Batcher extends VerticleBase {
     }
     queue.add(event);
     if (queued.incrementAndGet() == maxBatch && context != null) {
-      context.runOnContext(v -> sendIfIdle());
+      context.runOnContext(v -> pump());
     }
     return true;
   }
 
-  /** Events accepted and not yet applied to Redis. */
+  /** Events accepted and not yet applied to Redis (nor quarantined). */
   public int pending() {
     return pending.get();
   }
@@ -97,121 +146,172 @@ public final class Batcher extends VerticleBase {
     return maxPending;
   }
 
+  /** The latest batches set aside after a deterministic failure, newest last (for operators and tests). */
+  public List<List<Countable>> quarantined() {
+    return quarantine.stream().map(b -> b.accepted).toList();
+  }
+
   @Override
   public Future<?> start() {
-    arm(intervalMillis);
+    arm();
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
     drained = Promise.promise();
-    sendIfIdle();
-    long guard = vertx.setTimer(DRAIN_LIMIT.toMillis(), t -> {
+    pump();
+    long guard = vertx.setTimer(drainTimeout.toMillis(), t -> {
       if (drained.tryComplete()) {
-        LOG.error("Stopped before Redis took {} pending events (Redis unavailable for {})", pending.get(), DRAIN_LIMIT);
+        LOG.error("Stopped before Redis took {} pending events (Redis unavailable for {}); they are lost",
+            pending.get(), drainTimeout);
       }
     });
-    return drained.future().onComplete(ar -> vertx.cancelTimer(guard));
+    return drained.future().onComplete(ar -> {
+      vertx.cancelTimer(guard);
+      if (timerId >= 0) {
+        vertx.cancelTimer(timerId);
+      }
+    });
   }
 
-  private void arm(long delayMillis) {
-    if (drained == null) {
-      timerId = vertx.setTimer(delayMillis, id -> {
+  private void arm() {
+    if (timerId < 0) {
+      timerId = vertx.setTimer(intervalMillis, id -> {
         timerId = -1;
-        sendIfIdle();
+        pump();
       });
     }
   }
 
-  private void sendIfIdle() {
-    if (inFlight) {
-      return;
+  /** Routes queued events to their shards and sends every idle shard's next batch. */
+  private void pump() {
+    Countable e;
+    int routed = 0;
+    while ((e = queue.poll()) != null) {
+      lanes[keys.shardOf(e.article())].waiting.add(e);
+      routed++;
     }
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
-    Batch batch = retry != null ? retry : nextBatch();
-    if (batch == null) {
-      if (drained != null) {
-        drained.tryComplete();
-      } else {
-        arm(intervalMillis);
+    queued.addAndGet(-routed);
+    long now = System.nanoTime();
+    for (Lane lane : lanes) {
+      if (lane.inFlight) {
+        continue;
       }
-      return;
+      if (lane.current == null) {
+        lane.current = lane.ahead.isEmpty() ? next(lane) : lane.ahead.poll();
+      }
+      if (lane.current != null && now - lane.retryAtNanos >= 0) {
+        send(lane, clock.millis());
+      }
     }
-    inFlight = true;
+    if (drained != null && pending.get() == 0) {
+      drained.tryComplete();
+    } else {
+      arm();
+    }
+  }
+
+  private Batch next(Lane lane) {
+    if (lane.waiting.isEmpty()) {
+      return null;
+    }
+    List<Countable> events = new ArrayList<>(Math.min(maxBatch, lane.waiting.size()));
+    while (events.size() < maxBatch && !lane.waiting.isEmpty()) {
+      events.add(lane.waiting.poll());
+    }
+    return Batch.of(lane.shard, ++lane.sequence, clock.millis(), events);
+  }
+
+  private void send(Lane lane, long now) {
+    Batch batch = lane.current;
+    lane.inFlight = true;
+    long bucket = BucketSize.FIVE_MINUTES.startOf(now / 1000);
+    Set<String> touch = new HashSet<>();
+    for (String article : batch.articles()) {
+      Long last = touched.get(article);
+      if (last == null || last != bucket) {
+        touch.add(article);
+      }
+    }
+    Batch.Call call = batch.encode(keys, batcherId, retention, dedupWindowMillis, bucket, lane.lastBucket != bucket,
+        touch);
     long started = System.nanoTime();
-    apply(batch).onComplete(ar -> {
-      inFlight = false;
+    Batch.SCRIPT.<String>run(redis, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
+      lane.inFlight = false;
       if (ar.succeeded()) {
-        applied(batch, ar.result(), System.nanoTime() - started);
-        // Events that arrived during this round trip go at once: under load batches follow each other
-        // back to back (each as large as the traffic of one round trip), so Redis never idles while
-        // events wait; the interval only bounds the wait of a quiet moment's events.
-        if (queued.get() > 0) {
-          sendIfIdle();
-        } else if (drained != null) {
-          drained.tryComplete();
-        } else {
-          arm(intervalMillis);
-        }
+        applied(lane, batch, ar.result(), System.nanoTime() - started);
+        lane.lastBucket = bucket;
+        touch.forEach(article -> touched.put(article, bucket));
       } else {
-        failed(batch, ar.cause());
+        failed(lane, batch, ar.cause());
       }
+      pump();
     });
   }
 
-  private Batch nextBatch() {
-    List<Countable> events = new ArrayList<>(Math.min(maxBatch, queued.get()));
-    Countable e;
-    while (events.size() < maxBatch && (e = queue.poll()) != null) {
-      events.add(e);
-    }
-    queued.addAndGet(-events.size());
-    if (events.isEmpty()) {
-      return null;
-    }
-    return Batch.of(instanceId + "-" + (++sequence), clock.millis(), dedupWindowMillis, events);
-  }
-
-  private Future<List<Long>> apply(Batch batch) {
-    return Batch.SCRIPT.run(redis, ScriptOutputType.MULTI, NO_KEYS, batch.args, context);
-  }
-
-
-  private void applied(Batch batch, List<Long> result, long nanos) {
+  private void applied(Lane lane, Batch batch, String result, long nanos) {
     Batch.Outcome outcome = batch.outcome(result);
     outcome.counted().forEach(metrics::counted);
     metrics.dropped(DropReason.DUPLICATE, outcome.duplicates());
     metrics.redisBatch().record(nanos, TimeUnit.NANOSECONDS);
     pending.addAndGet(-batch.events);
-    retry = null;
-    backoffMillis = 0;
-    if (lastFailure != null) {
-      LOG.info("Redis takes batches again");
-      lastFailure = null;
+    lane.current = null;
+    lane.backoffMillis = 0;
+    if (lane.lastFailure != null) {
+      LOG.info("Redis takes batches of shard {} again", lane.shard);
+      lane.lastFailure = null;
     }
   }
 
-  private void failed(Batch batch, Throwable cause) {
+  private void failed(Lane lane, Batch batch, Throwable cause) {
     metrics.redisBatchFailed();
-    retry = batch;
     String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    if (!reason.equals(lastFailure)) {
-      LOG.warn("Applying a batch of {} events to Redis failed, retrying: {}", batch.events, reason);
-      lastFailure = reason;
+    if (deterministic(cause)) {
+      lane.current = null;
+      if (batch.articles().size() > 1) {
+        // Find the article that fails: its neighbours in the batch go on as batches of their own.
+        batch.articles().forEach(article -> lane.ahead.add(batch.only(article, ++lane.sequence)));
+      } else {
+        quarantine(batch, reason);
+      }
+      return;
     }
-    backoffMillis = Math.min(MAX_BACKOFF.toMillis(), Math.max(intervalMillis, backoffMillis * 2));
-    if (drained != null) {
-      vertx.setTimer(backoffMillis, t -> sendIfIdle());
-    } else {
-      arm(backoffMillis);
+    if (!reason.equals(lane.lastFailure)) {
+      LOG.warn("Applying a batch of {} events to Redis (shard {}) failed, retrying: {}", batch.events, lane.shard,
+          reason);
+      lane.lastFailure = reason;
     }
+    lane.backoffMillis = Math.min(MAX_BACKOFF.toMillis(), Math.max(intervalMillis, lane.backoffMillis * 2));
+    lane.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lane.backoffMillis);
+  }
+
+  private void quarantine(Batch batch, String reason) {
+    metrics.quarantined(batch.events);
+    pending.addAndGet(-batch.events);
+    quarantine.addLast(batch);
+    if (quarantine.size() > KEEP_QUARANTINED) {
+      quarantine.removeFirst();
+    }
+    LOG.error("Redis refused a batch of {} events of article {} (shard {}); set aside, not counted: {}",
+        batch.events, batch.articles().iterator().next(), batch.shard, reason);
+  }
+
+  /** Errors that a retry cannot fix; everything else (connection, timeout, failover, busy, memory) is retried. */
+  static boolean deterministic(Throwable cause) {
+    if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
+      return false;
+    }
+    String message = cause.getMessage();
+    if (message.startsWith("BATCH_FAILED ")) {
+      message = message.substring("BATCH_FAILED ".length());
+    }
+    for (String transientPrefix : List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK", "CLUSTERDOWN",
+        "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT")) {
+      if (message.startsWith(transientPrefix)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

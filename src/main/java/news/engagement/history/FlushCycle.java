@@ -34,19 +34,22 @@ final class FlushCycle {
   private static final LuaScript ACK = LuaScript.load("/news/engagement/history/ack-flush.lua");
 
   private final RedisAsyncCommands<String, String> redis;
+  private final Keys keys;
   private final ClickHouseClient clickhouse;
   private final Clock clock;
   private final Context context;
 
-  FlushCycle(RedisAsyncCommands<String, String> redis, ClickHouseClient clickhouse, Clock clock, Context context) {
+  FlushCycle(RedisAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
+      Context context) {
     this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.context = Objects.requireNonNull(context, "context");
   }
 
   /** One minute as read: its change counter and its rows. */
-  record Minute(long epochSecond, String version, List<JsonObject> rows) {
+  record Minute(int shard, long epochSecond, String version, List<JsonObject> rows) {
   }
 
   /**
@@ -67,23 +70,45 @@ final class FlushCycle {
     }
   }
 
-  /** Reads the oldest dirty minutes; each HGETALL is atomic with the batch script, so rows match {@code __v}. */
+  /**
+   * Reads the oldest dirty minutes of every shard; each HGETALL is atomic with the batch script, so rows
+   * match {@code __v}. Each article lives on one shard, so the shards' rows of one minute never overlap.
+   */
   Future<Snapshot> read() {
     long readAt = clock.millis() / 1000;
-    return Future.fromCompletionStage(redis.zrange(Keys.DIRTY_MINUTES, 0, MAX_MINUTES), context)
+    List<Future<ShardRead>> shards = new ArrayList<>(keys.shards());
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      shards.add(readShard(shard));
+    }
+    return Future.all(shards).map(done -> {
+      List<Minute> minutes = new ArrayList<>();
+      boolean complete = true;
+      for (Future<ShardRead> shard : shards) {
+        minutes.addAll(shard.result().minutes());
+        complete &= shard.result().complete();
+      }
+      return new Snapshot(minutes, readAt, complete);
+    });
+  }
+
+  private record ShardRead(List<Minute> minutes, boolean complete) {
+  }
+
+  private Future<ShardRead> readShard(int shard) {
+    return Future.fromCompletionStage(redis.zrange(keys.dirtyMinutes(shard), 0, MAX_MINUTES), context)
         .compose(members -> {
           boolean complete = members.size() <= MAX_MINUTES;
           List<String> taken = complete ? members : members.subList(0, MAX_MINUTES);
           List<Future<Map<String, String>>> hashes = new ArrayList<>(taken.size());
           for (String minute : taken) {
-            hashes.add(Future.fromCompletionStage(redis.hgetall(Keys.minute(Long.parseLong(minute))), context));
+            hashes.add(Future.fromCompletionStage(redis.hgetall(keys.minute(shard, Long.parseLong(minute))), context));
           }
           return Future.all(hashes).map(done -> {
             List<Minute> minutes = new ArrayList<>(taken.size());
             for (int i = 0; i < taken.size(); i++) {
-              minutes.add(minute(Long.parseLong(taken.get(i)), hashes.get(i).result()));
+              minutes.add(minute(shard, Long.parseLong(taken.get(i)), hashes.get(i).result()));
             }
-            return new Snapshot(minutes, readAt, complete);
+            return new ShardRead(minutes, complete);
           });
         });
   }
@@ -94,44 +119,71 @@ final class FlushCycle {
     return clickhouse.insertJsonEachRow(Schema.MINUTES_TABLE, rows).map(v -> rows.size());
   }
 
-  /** Marks clean the minutes still at their flushed version; answers how many. Call only after {@link #insert}. */
+  /** Marks clean the minutes still at their flushed version, one script call per shard; answers how many. */
   Future<Long> ack(Snapshot snapshot) {
     if (snapshot.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    List<String> keys = new ArrayList<>();
-    List<String> args = new ArrayList<>();
-    keys.add(Keys.DIRTY_MINUTES);
-    keys.add(Keys.FLUSHED_UNTIL);
     long deleteBefore = clock.millis() / 1000 - KEEP_MINUTE_HASH.toSeconds();
-    args.add(Long.toString(deleteBefore));
-    args.add(snapshot.complete() ? Long.toString(snapshot.readAt()) : "");
-    for (Minute minute : snapshot.minutes()) {
-      keys.add(Keys.minute(minute.epochSecond()));
-      args.add(Long.toString(minute.epochSecond()));
-      args.add(minute.version());
+    List<Future<Long>> acks = new ArrayList<>();
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      List<String> shardKeys = new ArrayList<>();
+      List<String> args = new ArrayList<>();
+      shardKeys.add(keys.dirtyMinutes(shard));
+      shardKeys.add(keys.flushedUntil(shard));
+      args.add(Long.toString(deleteBefore));
+      args.add(snapshot.complete() ? Long.toString(snapshot.readAt()) : "");
+      for (Minute minute : snapshot.minutes()) {
+        if (minute.shard() == shard) {
+          shardKeys.add(keys.minute(shard, minute.epochSecond()));
+          args.add(Long.toString(minute.epochSecond()));
+          args.add(minute.version());
+        }
+      }
+      if (shardKeys.size() > 2 || snapshot.complete()) {
+        acks.add(ACK.run(redis, ScriptOutputType.INTEGER, shardKeys.toArray(String[]::new),
+            args.toArray(String[]::new), context));
+      }
     }
-    return ACK.run(redis, ScriptOutputType.INTEGER, keys.toArray(String[]::new), args.toArray(String[]::new), context);
+    return Future.all(acks).map(done -> acks.stream().mapToLong(Future::result).sum());
   }
 
-  /** Seconds since the oldest change not yet in ClickHouse; 0 when every minute is clean. */
+  /** Seconds since the oldest change not yet in ClickHouse, over all shards; 0 when every minute is clean. */
   Future<Long> lagSeconds() {
+    List<Future<Long>> shards = new ArrayList<>(keys.shards());
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      shards.add(lagSince(shard));
+    }
+    return Future.all(shards).map(done -> {
+      long now = clock.millis() / 1000;
+      long lag = 0;
+      for (Future<Long> since : shards) {
+        if (since.result() != null) {
+          lag = Math.max(lag, now - since.result());
+        }
+      }
+      return lag;
+    });
+  }
+
+  /** The time since which the shard has changes ClickHouse lacks, or null when it has none. */
+  private Future<Long> lagSince(int shard) {
     Future<List<ScoredValue<String>>> oldest =
-        Future.fromCompletionStage(redis.zrangeWithScores(Keys.DIRTY_MINUTES, 0, 0), context);
-    Future<String> flushedUntil = Future.fromCompletionStage(redis.get(Keys.FLUSHED_UNTIL), context);
+        Future.fromCompletionStage(redis.zrangeWithScores(keys.dirtyMinutes(shard), 0, 0), context);
+    Future<String> flushedUntil = Future.fromCompletionStage(redis.get(keys.flushedUntil(shard)), context);
     return Future.all(oldest, flushedUntil).map(done -> {
       if (oldest.result().isEmpty()) {
-        return 0L;
+        return null;
       }
       long since = (long) oldest.result().get(0).getScore();
       if (flushedUntil.result() != null) {
         since = Math.max(since, Long.parseLong(flushedUntil.result()));
       }
-      return Math.max(0L, clock.millis() / 1000 - since);
+      return since;
     });
   }
 
-  private static Minute minute(long epochSecond, Map<String, String> hash) {
+  private static Minute minute(int shard, long epochSecond, Map<String, String> hash) {
     String version = hash.getOrDefault(Keys.MINUTE_VERSION_FIELD, "0");
     Map<String, JsonObject> byArticle = new LinkedHashMap<>();
     for (Map.Entry<String, String> field : hash.entrySet()) {
@@ -147,7 +199,7 @@ final class FlushCycle {
       byArticle.computeIfAbsent(article, a -> row(a, epochSecond, version))
           .put(column, Long.parseLong(field.getValue()));
     }
-    return new Minute(epochSecond, version, List.copyOf(byArticle.values()));
+    return new Minute(shard, epochSecond, version, List.copyOf(byArticle.values()));
   }
 
   private static JsonObject row(String article, long minute, String version) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import news.engagement.config.Config;
+import news.engagement.counting.Keys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,8 @@ public final class History {
   private final TimeseriesHandler timeseries;
   private String flusherDeployment;
 
-  public History(Vertx vertx, Config config, RedisAsyncCommands<String, String> redis, MeterRegistry registry,
-      Clock clock) {
+  public History(Vertx vertx, Config config, RedisAsyncCommands<String, String> redis, Keys keys,
+      MeterRegistry registry, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(config, "config");
     this.clickhouse = new ClickHouseClient(vertx, config.clickhouseUrlOrDefault(), config.clickhouseDatabase(),
@@ -44,7 +45,7 @@ public final class History {
       interval = MIN_FLUSH_INTERVAL;
     }
     String instanceId = UUID.randomUUID().toString();
-    this.flusher = new MinuteFlusher(redis, clickhouse, schema::installed, new FlushMetrics(registry), clock,
+    this.flusher = new MinuteFlusher(redis, keys, clickhouse, schema::installed, new FlushMetrics(registry), clock,
         interval, instanceId);
     this.timeseries = new TimeseriesHandler(clickhouse, clock);
   }

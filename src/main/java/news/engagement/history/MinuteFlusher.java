@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import news.engagement.counting.Keys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ public final class MinuteFlusher extends VerticleBase {
   private static final int FINAL_FLUSH_STEPS = 10;
 
   private final RedisAsyncCommands<String, String> redis;
+  private final Keys keys;
   private final ClickHouseClient clickhouse;
   private final BooleanSupplier schemaInstalled;
   private final FlushMetrics metrics;
@@ -40,9 +42,10 @@ public final class MinuteFlusher extends VerticleBase {
   private String lastFailure;
   private volatile boolean clickhouseAnswers;
 
-  MinuteFlusher(RedisAsyncCommands<String, String> redis, ClickHouseClient clickhouse, BooleanSupplier schemaInstalled,
+  MinuteFlusher(RedisAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, BooleanSupplier schemaInstalled,
       FlushMetrics metrics, Clock clock, Duration interval, String instanceId) {
     this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
     this.schemaInstalled = Objects.requireNonNull(schemaInstalled, "schemaInstalled");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -59,7 +62,7 @@ public final class MinuteFlusher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cycle = new FlushCycle(redis, clickhouse, clock, context);
+    cycle = new FlushCycle(redis, keys, clickhouse, clock, context);
     arm();
     return Future.succeededFuture();
   }

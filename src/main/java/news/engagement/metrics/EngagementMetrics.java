@@ -19,6 +19,8 @@ public final class EngagementMetrics {
   public static final String PENDING = "engagement.events.pending";
   public static final String REDIS_BATCH = "engagement.redis.batch";
   public static final String REDIS_BATCH_FAILURES = "engagement.redis.batch.failures";
+  public static final String REDIS_QUARANTINED = "engagement.redis.batch.quarantined";
+  public static final String QUARANTINED_EVENTS = "engagement.events.quarantined";
   public static final String CLICKHOUSE_FLUSH = "engagement.clickhouse.flush";
   public static final String CLICKHOUSE_ROWS = "engagement.clickhouse.rows";
   public static final String CLICKHOUSE_FLUSH_FAILURES = "engagement.clickhouse.flush.failures";
@@ -36,6 +38,8 @@ public final class EngagementMetrics {
   private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
   private final Timer redisBatch;
   private final Counter redisBatchFailures;
+  private final Counter quarantinedBatches;
+  private final Counter quarantinedEvents;
 
   public EngagementMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -54,6 +58,11 @@ public final class EngagementMetrics {
         .publishPercentileHistogram().register(registry);
     redisBatchFailures = Counter.builder(REDIS_BATCH_FAILURES)
         .description("Batch applications to Redis that failed and were retried").register(registry);
+    quarantinedBatches = Counter.builder(REDIS_QUARANTINED)
+        .description("Batches Redis refused deterministically (script error, wrong key type): set aside, not retried")
+        .register(registry);
+    quarantinedEvents = Counter.builder(QUARANTINED_EVENTS)
+        .description("Accepted events in quarantined batches: accepted, not counted").register(registry);
   }
 
   public MeterRegistry registry() {
@@ -82,6 +91,11 @@ public final class EngagementMetrics {
 
   public void redisBatchFailed() {
     redisBatchFailures.increment();
+  }
+
+  public void quarantined(int events) {
+    quarantinedBatches.increment();
+    quarantinedEvents.increment(events);
   }
 
   /** Registers a gauge of events accepted but not yet applied to Redis. */

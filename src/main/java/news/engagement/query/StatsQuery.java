@@ -15,9 +15,11 @@ public final class StatsQuery {
   private static final String SHARE_PREFIX = "share:";
 
   private final RedisAsyncCommands<String, String> redis;
+  private final Keys keys;
 
-  public StatsQuery(RedisAsyncCommands<String, String> redis) {
+  public StatsQuery(RedisAsyncCommands<String, String> redis, Keys keys) {
     this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
   }
 
   public Future<ArticleStats> one(String article, Context context) {
@@ -30,8 +32,8 @@ public final class StatsQuery {
     List<Future<Long>> uniques = new ArrayList<>(articles.size());
     for (String article : articles) {
       // Lettuce writes each command as it is issued, so these go out back to back: one round trip.
-      counts.add(Future.fromCompletionStage(redis.hgetall(Keys.counts(article)), context));
-      uniques.add(Future.fromCompletionStage(redis.pfcount(Keys.uniques(article)), context));
+      counts.add(Future.fromCompletionStage(redis.hgetall(keys.counts(article)), context));
+      uniques.add(Future.fromCompletionStage(redis.pfcount(keys.uniques(article)), context));
     }
     List<Future<?>> all = new ArrayList<>(counts);
     all.addAll(uniques);

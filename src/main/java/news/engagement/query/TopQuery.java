@@ -28,8 +28,10 @@ public final class TopQuery {
   private final LuaScript script = LuaScript.load("/news/engagement/query/top.lua");
   private final RedisAsyncCommands<String, String> redis;
   private final Clock clock;
+  private final Keys keyModel;
 
-  public TopQuery(RedisAsyncCommands<String, String> redis, Clock clock) {
+  public TopQuery(RedisAsyncCommands<String, String> redis, Keys keyModel, Clock clock) {
+    this.keyModel = Objects.requireNonNull(keyModel, "keyModel");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -40,8 +42,8 @@ public final class TopQuery {
     }
     Instant now = clock.instant();
     List<String> keys = new ArrayList<>(window.buckets() + 1);
-    keys.add(Keys.scratch("top", UUID.randomUUID().toString()));
-    keys.addAll(window.keys(metric, now));
+    keys.add("eng:tmp:top:" + UUID.randomUUID());
+    keys.addAll(window.keys(keyModel, metric, now));
     return script.<List<Object>>run(redis, ScriptOutputType.MULTI, keys.toArray(String[]::new),
         new String[] {Integer.toString(limit)}, context)
         .map(reply -> new TopList(metric, window, window.start(now), now, rank(reply, limit)));

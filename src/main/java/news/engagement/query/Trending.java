@@ -38,8 +38,10 @@ public final class Trending {
   private final LuaScript script = LuaScript.load("/news/engagement/query/trending.lua");
   private final RedisAsyncCommands<String, String> redis;
   private final Clock clock;
+  private final Keys keyModel;
 
-  public Trending(RedisAsyncCommands<String, String> redis, Clock clock) {
+  public Trending(RedisAsyncCommands<String, String> redis, Keys keyModel, Clock clock) {
+    this.keyModel = Objects.requireNonNull(keyModel, "keyModel");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -50,12 +52,12 @@ public final class Trending {
     }
     Instant now = clock.instant();
     Instant from = window.start(now);
-    Window.Baseline baseline = window.baseline(now);
-    List<String> recentKeys = window.keys(Metric.VIEWS, now);
+    Window.Baseline baseline = window.baseline(keyModel, now);
+    List<String> recentKeys = window.keys(keyModel, Metric.VIEWS, now);
     String id = UUID.randomUUID().toString();
     List<String> keys = new ArrayList<>(2 + recentKeys.size() + baseline.keys().size());
-    keys.add(Keys.scratch("trend-recent", id));
-    keys.add(Keys.scratch("trend-base", id));
+    keys.add("eng:tmp:trend-recent:" + id);
+    keys.add("eng:tmp:trend-base:" + id);
     keys.addAll(recentKeys);
     keys.addAll(baseline.keys());
     List<String> args = List.of(Integer.toString(recentKeys.size()), Integer.toString(MAX_CANDIDATES));

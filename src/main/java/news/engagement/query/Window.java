@@ -74,8 +74,14 @@ public enum Window {
   }
 
   /** The top-set keys of {@code metric} that make up the window at {@code now}, newest first. */
-  public List<String> keys(Metric metric, Instant now) {
-    return bucketStarts(now).stream().map(start -> Keys.top(metric.code(), bucket, start)).toList();
+  public List<String> keys(Keys keys, Metric metric, Instant now) {
+    List<String> all = new ArrayList<>();
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      for (long start : bucketStarts(now)) {
+        all.add(keys.top(shard, metric.code(), bucket, start));
+      }
+    }
+    return all;
   }
 
   /** Whether trending can compare this window with a baseline. */
@@ -87,15 +93,17 @@ public enum Window {
    * The baseline of trending: the whole hours just before the hour in which the window starts, so
    * baseline and window never overlap (the gap between them is under an hour).
    */
-  public Baseline baseline(Instant now) {
+  public Baseline baseline(Keys keyModel, Instant now) {
     if (!trendable()) {
       throw new IllegalStateException("no trending baseline for window " + code);
     }
     long hour = BucketSize.HOUR.length().toSeconds();
     long end = BucketSize.HOUR.startOf(start(now).getEpochSecond());
     List<String> keys = new ArrayList<>(baselineHours);
-    for (int i = 1; i <= baselineHours; i++) {
-      keys.add(Keys.top(Metric.VIEWS.code(), BucketSize.HOUR, end - i * hour));
+    for (int shard = 0; shard < keyModel.shards(); shard++) {
+      for (int i = 1; i <= baselineHours; i++) {
+        keys.add(keyModel.top(shard, Metric.VIEWS.code(), BucketSize.HOUR, end - i * hour));
+      }
     }
     return new Baseline(Instant.ofEpochSecond(end - baselineHours * hour), Instant.ofEpochSecond(end), keys);
   }

@@ -1,139 +1,238 @@
--- Applies one batch of accepted events atomically, at most once per batch id.
--- A batch re-sent (Lettuce replays commands after a reconnect; the batcher retries after a timeout)
--- finds its marker and returns the first run's result without touching anything.
+-- Applies one batch of accepted events of ONE shard, atomically and at most once.
 --
--- ARGV: batchId, nowMillis, dedupWindowMillis, then groups of four: code, article, visitor, detail
---   code v = view, p = previews (visitor unused, detail = how many), l = like, u = unlike,
---        s = share (detail = network)
--- Returns: {views counted, views duplicate, likes counted, likes duplicate, unlikes counted,
---           unlikes duplicate, shares counted, shares duplicate, previews counted}
--- Key names follow news.engagement.counting.Keys.
-local P = 'eng:'
-local marker = P .. 'batch:' .. ARGV[1]
-local done = redis.call('GET', marker)
-if done then
-  return cjson.decode(done)
-end
+-- Idempotency: each batcher numbers its batches per shard and has one in flight per shard, so a
+-- watermark (the last applied sequence, with that batch's result) replaces a marker per batch: a batch
+-- re-sent after a reconnect or a timeout finds its sequence applied and gets the first result back.
+-- Atomicity: if any command fails (a foreign key of the wrong type, out of memory), every write done so
+-- far is undone before the error is returned, so a failed batch leaves nothing behind but HyperLogLog
+-- registers (which cannot be removed and only ever make uniques approximate anyway).
+--
+-- Work: per counted view the dedup SET and its visitor in two HyperLogLogs (added once per article and
+-- batch); everything else is per article and batch (one HINCRBY per changed counter) or per batch
+-- (the minute hash and the top buckets are read and written with one HMGET/HSET and ZMSCORE/ZADD).
+--
+-- KEYS (built by news.engagement.counting.Batch, all on one shard):
+--   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
+--   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
+--   dedup key per view or share event of that article, in event order.
+-- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
+--   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0),
+--   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail.
+--   code v = view, s = share (detail = network), l = like, u = unlike, p = previews (detail = count).
+-- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
+--   shares, sharesDuplicate, previews, replayed (true when the watermark already had this sequence).
+local wmKey, minuteKey, dirtyKey = KEYS[1], KEYS[2], KEYS[3]
+local topKeys = {views = KEYS[4], likes = KEYS[5], shares = KEYS[6]}
+local seq = tonumber(ARGV[1])
 
-local now = tonumber(ARGV[2])
-local window = ARGV[3]
-local nowSec = math.floor(now / 1000)
-local minute = nowSec - nowSec % 60
-local day = math.floor(nowSec / 86400)
-local buckets = {
-  {'5m', nowSec - nowSec % 300, 3 * 3600},
-  {'1h', nowSec - nowSec % 3600, 9 * 86400},
-  {'1d', nowSec - nowSec % 86400, 32 * 86400},
-}
-
-local result = {0, 0, 0, 0, 0, 0, 0, 0, 0}
-local delta = {}   -- article -> {views, likes, shares, previews, uniques, nets = {network -> n}}
-local order = {}
-local function d(article)
-  local x = delta[article]
-  if not x then
-    x = {views = 0, likes = 0, shares = 0, previews = 0, uniques = 0, nets = {}, visitors = {}}
-    delta[article] = x
-    order[#order + 1] = article
+local wm = redis.call('GET', wmKey)
+if wm then
+  local tab = string.find(wm, '\t', 1, true)
+  if tonumber(string.sub(wm, 1, tab - 1)) >= seq then
+    local done = cjson.decode(string.sub(wm, tab + 1))
+    done.replayed = true
+    return cjson.encode(done)
   end
-  return x
 end
 
-for i = 4, #ARGV, 4 do
-  local code, article, visitor, detail = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local tag = '{' .. article .. '}'
-  if code == 'v' then
-    if redis.call('SET', P .. 'dv:' .. tag .. ':' .. visitor, '1', 'NX', 'PX', window) then
-      local x = d(article)
-      x.views = x.views + 1
-      x.visitors[#x.visitors + 1] = visitor
-      if redis.call('PFADD', P .. 'ud:' .. tag .. ':' .. day, visitor) == 1 then
-        x.uniques = x.uniques + 1
+local minute = ARGV[2]
+local window, probationTtl, vouchedTtl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local vouchViews, bucketTtl, touchBuckets = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
+
+local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
+  shares = 0, sharesDuplicate = 0, previews = 0}
+local undo = {}
+local function did(...)
+  undo[#undo + 1] = {...}
+end
+
+-- A counter that did not exist before goes away again (so does its hash when it empties).
+local function undoIncrement(key, field, d, total)
+  if total == d then did('HDEL', key, field) else did('HINCRBY', key, field, -d) end
+end
+
+local minuteFields, minuteDelta = {}, {}
+local topDelta = {views = {}, likes = {}, shares = {}}
+local function addMinute(article, column, n)
+  local field = article .. '\t' .. column
+  if not minuteDelta[field] then
+    minuteFields[#minuteFields + 1] = field
+    minuteDelta[field] = 0
+  end
+  minuteDelta[field] = minuteDelta[field] + n
+end
+
+local function pfaddAll(key, visitors)
+  for from = 1, #visitors, 500 do
+    redis.call('PFADD', key, unpack(visitors, from, math.min(from + 499, #visitors)))
+  end
+end
+
+-- One article's events: decisions first, then its coalesced counters.
+local function applyArticle(article, touch, n, ai, ki)
+  local counts, uniques, likers, bucketHll = KEYS[ki], KEYS[ki + 1], KEYS[ki + 2], KEYS[ki + 3]
+  ki = ki + 4
+  local x = {views = 0, likes = 0, shares = 0, previews = 0}
+  local nets, netOrder, visitors = {}, {}, {}
+  for e = 0, n - 1 do
+    local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
+    if code == 'v' or code == 's' then
+      local seen = KEYS[ki]
+      ki = ki + 1
+      if redis.call('SET', seen, '1', 'NX', 'PX', window) then
+        did('DEL', seen)
+        if code == 'v' then
+          x.views = x.views + 1
+          visitors[#visitors + 1] = visitor
+          r.views = r.views + 1
+        else
+          x.shares = x.shares + 1
+          if not nets[detail] then
+            nets[detail] = 0
+            netOrder[#netOrder + 1] = detail
+          end
+          nets[detail] = nets[detail] + 1
+          r.shares = r.shares + 1
+        end
+      elseif code == 'v' then
+        r.viewsDuplicate = r.viewsDuplicate + 1
+      else
+        r.sharesDuplicate = r.sharesDuplicate + 1
       end
-      result[1] = result[1] + 1
-    else
-      result[2] = result[2] + 1
-    end
-  elseif code == 'p' then
-    local n = tonumber(detail)
-    local x = d(article)
-    x.previews = x.previews + n
-    result[9] = result[9] + n
-  elseif code == 'l' then
-    if redis.call('SADD', P .. 'l:' .. tag, visitor) == 1 then
-      local x = d(article)
-      x.likes = x.likes + 1
-      result[3] = result[3] + 1
-    else
-      result[4] = result[4] + 1
-    end
-  elseif code == 'u' then
-    if redis.call('SREM', P .. 'l:' .. tag, visitor) == 1 then
-      local x = d(article)
-      x.likes = x.likes - 1
-      result[5] = result[5] + 1
-    else
-      result[6] = result[6] + 1
-    end
-  elseif code == 's' then
-    if redis.call('SET', P .. 'ds:' .. tag .. ':' .. detail .. ':' .. visitor, '1', 'NX', 'PX', window) then
-      local x = d(article)
-      x.shares = x.shares + 1
-      x.nets[detail] = (x.nets[detail] or 0) + 1
-      result[7] = result[7] + 1
-    else
-      result[8] = result[8] + 1
+    elseif code == 'l' then
+      if redis.call('SADD', likers, visitor) == 1 then
+        did('SREM', likers, visitor)
+        x.likes = x.likes + 1
+        r.likes = r.likes + 1
+      else
+        r.likesDuplicate = r.likesDuplicate + 1
+      end
+    elseif code == 'u' then
+      if redis.call('SREM', likers, visitor) == 1 then
+        did('SADD', likers, visitor)
+        x.likes = x.likes - 1
+        r.unlikes = r.unlikes + 1
+      else
+        r.unlikesDuplicate = r.unlikesDuplicate + 1
+      end
+    elseif code == 'p' then
+      local p = tonumber(detail)
+      x.previews = x.previews + p
+      r.previews = r.previews + p
     end
   end
-end
 
--- Coalesced writes: one increment per article and counter, whatever the number of events.
-local minuteKey = P .. 'm:' .. minute
-local touchedTop = {}
-local function top(metric, article, n)
-  for _, b in ipairs(buckets) do
-    local key = P .. 't:' .. metric .. ':' .. b[1] .. ':' .. b[2]
-    redis.call('ZINCRBY', key, n, article)
-    touchedTop[key] = b[3]
-  end
-end
-
-local changed = false
-for _, article in ipairs(order) do
-  local x = delta[article]
-  local counts = P .. 'a:{' .. article .. '}'
+  local viewsTotal
   for _, col in ipairs({'views', 'likes', 'shares', 'previews'}) do
-    local n = x[col]
-    if n ~= 0 then
-      redis.call('HINCRBY', counts, col, n)
-      redis.call('HINCRBY', minuteKey, article .. '\t' .. col, n)
-      changed = true
-      if col ~= 'previews' then
-        top(col, article, n)
+    local d = x[col]
+    if d ~= 0 then
+      local total = redis.call('HINCRBY', counts, col, d)
+      undoIncrement(counts, col, d, total)
+      if col == 'views' then
+        viewsTotal = total
+      end
+      addMinute(article, col, d)
+      if topDelta[col] then
+        topDelta[col][article] = (topDelta[col][article] or 0) + d
       end
     end
   end
-  for net, n in pairs(x.nets) do
-    redis.call('HINCRBY', counts, 'share:' .. net, n)
+  for _, net in ipairs(netOrder) do
+    local total = redis.call('HINCRBY', counts, 'share:' .. net, nets[net])
+    undoIncrement(counts, 'share:' .. net, nets[net], total)
   end
-  -- The all-time HyperLogLog needs no answer per visitor: one PFADD per article, in chunks that
-  -- stay well inside Lua's limit on unpacked values.
-  for from = 1, #x.visitors, 500 do
-    redis.call('PFADD', P .. 'u:{' .. article .. '}', unpack(x.visitors, from, math.min(from + 499, #x.visitors)))
+  if #visitors > 0 then
+    pfaddAll(uniques, visitors)
+    pfaddAll(bucketHll, visitors)
   end
-  if x.uniques > 0 then
-    top('uniques', article, x.uniques)
-    redis.call('EXPIRE', P .. 'ud:{' .. article .. '}:' .. day, 2 * 86400)
+
+  -- TTLs: set when this batcher first writes the article in a bucket (touch), when the totals are new,
+  -- and when the article leaves probation; never per event.
+  local created = viewsTotal ~= nil and viewsTotal == x.views
+  local vouched = viewsTotal ~= nil and viewsTotal >= vouchViews and viewsTotal - x.views < vouchViews
+  if touch or created or vouched then
+    viewsTotal = viewsTotal or tonumber(redis.call('HGET', counts, 'views') or '0')
+    local ttl = viewsTotal >= vouchViews and vouchedTtl or probationTtl
+    redis.call('EXPIRE', counts, ttl)
+    redis.call('EXPIRE', uniques, ttl)
+    redis.call('EXPIRE', likers, ttl)
+    redis.call('EXPIRE', bucketHll, bucketTtl)
+  end
+  return ki
+end
+
+-- Absolute writes of a hash's or a sorted set's fields, undone by writing the old values back.
+local function writeMinute()
+  if #minuteFields == 0 then
+    return
+  end
+  minuteFields[#minuteFields + 1] = '__v'
+  minuteDelta['__v'] = 1
+  for from = 1, #minuteFields, 500 do
+    local to = math.min(from + 499, #minuteFields)
+    local old = redis.call('HMGET', minuteKey, unpack(minuteFields, from, to))
+    local set = {}
+    for i = from, to do
+      local f = minuteFields[i]
+      local before = old[i - from + 1]
+      set[#set + 1] = f
+      set[#set + 1] = (tonumber(before) or 0) + minuteDelta[f]
+      if before then did('HSET', minuteKey, f, before) else did('HDEL', minuteKey, f) end
+    end
+    redis.call('HSET', minuteKey, unpack(set))
+  end
+  if redis.call('ZADD', dirtyKey, minute, minute) == 1 then
+    did('ZREM', dirtyKey, minute)
   end
 end
 
-if changed then
-  redis.call('HINCRBY', minuteKey, '__v', 1)
-  redis.call('ZADD', P .. 'm:dirty', minute, minute)
-end
-for key, ttl in pairs(touchedTop) do
-  redis.call('EXPIRE', key, ttl)
+local function writeTop(metric)
+  local key, delta = topKeys[metric], topDelta[metric]
+  local members = {}
+  for article in pairs(delta) do
+    members[#members + 1] = article
+  end
+  if #members == 0 then
+    return
+  end
+  for from = 1, #members, 500 do
+    local to = math.min(from + 499, #members)
+    local old = redis.call('ZMSCORE', key, unpack(members, from, to))
+    local add = {}
+    for i = from, to do
+      local m = members[i]
+      local before = old[i - from + 1]
+      add[#add + 1] = (tonumber(before) or 0) + delta[m]
+      add[#add + 1] = m
+      if before then did('ZADD', key, before, m) else did('ZREM', key, m) end
+    end
+    redis.call('ZADD', key, unpack(add))
+  end
+  if touchBuckets then
+    redis.call('EXPIRE', key, bucketTtl)
+  end
 end
 
-redis.call('SET', marker, cjson.encode(result), 'EX', 3600)
-return result
+local function body()
+  local ai, ki = 9, 7
+  while ai <= #ARGV do
+    local article, touch, n = ARGV[ai], ARGV[ai + 1] == '1', tonumber(ARGV[ai + 2])
+    ki = applyArticle(article, touch, n, ai + 3, ki)
+    ai = ai + 3 + 3 * n
+  end
+  writeMinute()
+  writeTop('views')
+  writeTop('likes')
+  writeTop('shares')
+  redis.call('SET', wmKey, seq .. '\t' .. cjson.encode(r), 'EX', 86400)
+end
+
+local ok, err = pcall(body)
+if not ok then
+  for i = #undo, 1, -1 do
+    redis.pcall(unpack(undo[i]))
+  end
+  local message = type(err) == 'table' and (err.err or cjson.encode(err)) or tostring(err)
+  return redis.error_reply('BATCH_FAILED ' .. message)
+end
+return cjson.encode(r)

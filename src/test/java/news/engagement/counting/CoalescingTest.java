@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
 import news.engagement.testing.TestStores;
@@ -57,10 +58,16 @@ class CoalescingTest {
       LOG.info("Redis cost of {} events: {} round trips (script calls), {} commands in all; per command: {}",
           EVENTS, roundTrips, total, calls);
 
-      assertThat(roundTrips).isEqualTo(1);
-      // Per batch: one HINCRBY per article and counter on the totals, the same on the minute, plus its version.
-      assertThat(calls.get("hincrby")).isLessThanOrEqualTo(ARTICLES * 2 * 2 + 1);
-      assertThat(calls.get("zincrby")).isLessThanOrEqualTo(ARTICLES * 3 * 3); // views, likes, uniques x 3 buckets
+      Keys keys = service.service.keys();
+      long shards = IntStream.range(0, ARTICLES).map(i -> keys.shardOf("coalesce-" + run + "-" + i)).distinct().count();
+      assertThat(roundTrips).as("one script call per shard").isEqualTo(shards);
+      // Per article and batch: one HINCRBY per counter on its totals; the minute hash and the top buckets
+      // are written with one HMGET/HSET and ZMSCORE/ZADD per shard, never per event.
+      assertThat(calls.get("hincrby")).isLessThanOrEqualTo(ARTICLES * 2);
+      assertThat(calls.get("zincrby")).isNull();
+      assertThat(calls.get("hset")).isEqualTo(shards);
+      // Per view its dedup SET, per like its SADD; per article: totals, two HyperLogLogs, TTLs; per shard: a dozen.
+      assertThat(total).as("%s", calls).isLessThanOrEqualTo(800 + 200 + ARTICLES * 8L + 4 + shards * 12);
       assertThat(service.article("coalesce-" + run + "-3").getLong("views")).isEqualTo(50); // every 20th event from 3: all views
       assertThat(service.article("coalesce-" + run + "-4").getLong("likes")).isEqualTo(50);
     } finally {

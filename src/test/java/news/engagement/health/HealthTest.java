@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import news.engagement.counting.Batcher;
+import news.engagement.counting.Keys;
+import news.engagement.counting.Retention;
 import news.engagement.counting.Countable;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.CountedType;
@@ -150,8 +152,8 @@ class HealthTest {
 
   private Batcher batcher(int capacity) {
     EngagementMetrics metrics = new EngagementMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    return new Batcher(redis.async(), metrics, Clock.systemUTC(), Duration.ofMillis(10), Duration.ofMinutes(30),
-        100, capacity);
+    return new Batcher(redis.async(), new Keys(Keys.DEFAULT_SHARDS), Retention.DEFAULT, metrics, Clock.systemUTC(),
+        Duration.ofMillis(10), Duration.ofMinutes(30), 100, capacity, Duration.ofSeconds(5));
   }
 
   private static Map<String, Object> statuses(JsonObject body) {

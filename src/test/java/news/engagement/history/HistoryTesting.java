@@ -95,8 +95,14 @@ final class HistoryTesting {
             + Schema.quote(article) + " FORMAT TabSeparated")).get(0)[0]);
   }
 
+  /** Dirty minutes over all shards (a minute with articles on two shards counts twice). */
   static long dirtyMinutes(RedisCommands<String, String> redis) {
-    return redis.zcard(Keys.DIRTY_MINUTES);
+    Keys keys = new Keys(Keys.DEFAULT_SHARDS);
+    long n = 0;
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      n += redis.zcard(keys.dirtyMinutes(shard));
+    }
+    return n;
   }
 
   static void await(String what, Duration limit, BooleanSupplier condition) {

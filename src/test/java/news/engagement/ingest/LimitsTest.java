@@ -74,7 +74,7 @@ class LimitsTest {
     }
     RedisClient client = RedisClient.create();
     try (StatefulRedisConnection<String, String> redis = TestStores.redis(client, DB)) {
-      assertThat(redis.sync().hget(Keys.counts(a), "views")).isEqualTo("3");
+      assertThat(redis.sync().hget(new Keys(Keys.DEFAULT_SHARDS).counts(a), "views")).isEqualTo("3");
     } finally {
       client.shutdown();
     }

@@ -92,7 +92,8 @@ class TopWindowsTest {
       RedisCommands<String, String> redis = connection.sync();
       for (String metric : new String[] {"views", "uniques"}) {
         for (BucketSize size : BucketSize.values()) {
-          String key = Keys.top(metric, size, size.startOf(late));
+          String key = service.service.keys().top(service.service.keys().shardOf("late"), metric, size,
+              size.startOf(late));
           assertThat(redis.zscore(key, "late")).as(key).isEqualTo(2.0);
           long ttl = redis.ttl(key);
           // Kept for its window (plus a margin); the test ran for seconds, not hours.

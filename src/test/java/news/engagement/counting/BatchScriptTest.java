@@ -1,0 +1,175 @@
+package news.engagement.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import news.engagement.counting.Keys.BucketSize;
+import news.engagement.metrics.EngagementMetrics.CountedType;
+import news.engagement.testing.TestStores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batch script on the real Redis: a re-sent batch counts once (the shard's watermark), a batch Redis
+ * refuses half-way leaves nothing behind, every key it writes is on one shard and has a TTL.
+ */
+class BatchScriptTest {
+  private static final int DB = 0;
+  private static final long NOW = 1_795_000_000_000L;
+  private static final long BUCKET = BucketSize.FIVE_MINUTES.startOf(NOW / 1000);
+  private final Keys keys = new Keys(Keys.DEFAULT_SHARDS);
+  private final String batcher = "test-" + UUID.randomUUID().toString().substring(0, 8);
+  private RedisClient client;
+  private StatefulRedisConnection<String, String> connection;
+  private RedisCommands<String, String> redis;
+
+  @BeforeEach
+  void connect() {
+    client = RedisClient.create();
+    connection = TestStores.redis(client, DB);
+    redis = connection.sync();
+  }
+
+  @AfterEach
+  void close() {
+    connection.close();
+    client.shutdown();
+  }
+
+  private Batch.Outcome apply(Batch batch) {
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, 60_000, BUCKET, true, batch.articles());
+    String result = redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
+    return batch.outcome(result);
+  }
+
+  private static String article(String name) {
+    return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aReSentBatchChangesNothingAndReturnsTheFirstResult() {
+    String a = article("replay");
+    Batch batch = Batch.of(keys.shardOf(a), 1, NOW, List.of(
+        new Countable(CountedType.VIEW, a, "visitor-1", null),
+        new Countable(CountedType.VIEW, a, "visitor-2", null),
+        new Countable(CountedType.VIEW, a, "visitor-1", null),
+        new Countable(CountedType.LIKE, a, "visitor-1", null),
+        new Countable(CountedType.SHARE, a, "visitor-2", "telegram"),
+        new Countable(CountedType.PREVIEW, a, "", null),
+        new Countable(CountedType.PREVIEW, a, "", null)));
+    Batch.Outcome first = apply(batch);
+    String minuteKey = keys.minute(keys.shardOf(a), NOW / 1000 - (NOW / 1000) % 60);
+    Map<String, String> minuteAfterFirst = redis.hgetall(minuteKey);
+
+    Batch.Outcome second = apply(batch);
+
+    assertThat(first.replayed()).isFalse();
+    assertThat(second.replayed()).isTrue();
+    assertThat(second.counted()).isEqualTo(first.counted());
+    assertThat(first.counted().get(CountedType.VIEW)).isEqualTo(2);
+    assertThat(first.duplicates()).isEqualTo(1); // visitor-1's second view, coalesced in process
+    assertThat(redis.hgetall(keys.counts(a))).containsEntry("views", "2").containsEntry("likes", "1")
+        .containsEntry("shares", "1").containsEntry("share:telegram", "1").containsEntry("previews", "2");
+    assertThat(redis.hgetall(minuteKey)).isEqualTo(minuteAfterFirst).containsEntry(a + "\tviews", "2");
+    assertThat(redis.zscore(keys.top(keys.shardOf(a), "views", BucketSize.FIVE_MINUTES, BUCKET), a)).isEqualTo(2.0);
+    assertThat(redis.pfcount(keys.uniques(a))).isEqualTo(2);
+  }
+
+  @Test
+  void theNextSequenceIsDeduplicatedByTheRulesNotTheWatermark() {
+    String a = article("rules");
+    List<Countable> events = List.of(new Countable(CountedType.VIEW, a, "visitor-9", null),
+        new Countable(CountedType.PREVIEW, a, "", null));
+    apply(Batch.of(keys.shardOf(a), 1, NOW, events));
+    Batch.Outcome again = apply(Batch.of(keys.shardOf(a), 2, NOW + 1000, events));
+    assertThat(again.replayed()).isFalse();
+    assertThat(again.duplicates()).isEqualTo(1);
+    assertThat(redis.hgetall(keys.counts(a))).containsEntry("views", "1").containsEntry("previews", "2");
+  }
+
+  @Test
+  void aBatchThatFailsHalfWayLeavesNothingBehind() {
+    String good = article("good");
+    String poisoned = sameShardAs(good, "poisoned");
+    int shard = keys.shardOf(good);
+    redis.set(keys.counts(poisoned), "not a hash"); // a foreign key of the wrong type: WRONGTYPE on HINCRBY
+    Batch batch = Batch.of(shard, 1, NOW, List.of(
+        new Countable(CountedType.VIEW, good, "visitor-1", null),
+        new Countable(CountedType.LIKE, good, "visitor-1", null),
+        new Countable(CountedType.SHARE, good, "visitor-1", "x"),
+        new Countable(CountedType.VIEW, poisoned, "visitor-1", null)));
+
+    assertThatThrownBy(() -> apply(batch)).isInstanceOf(RedisCommandExecutionException.class)
+        .hasMessageContaining("WRONGTYPE")
+        .satisfies(err -> assertThat(Batcher.deterministic(err)).isTrue());
+
+    assertThat(redis.exists(keys.counts(good), keys.likers(good), keys.viewSeen(good, "visitor-1"),
+        keys.shareSeen(good, "x", "visitor-1"), keys.viewSeen(poisoned, "visitor-1"),
+        keys.minute(shard, NOW / 1000 - (NOW / 1000) % 60), keys.watermark(shard, batcher))).isZero();
+    assertThat(redis.zscore(keys.top(shard, "views", BucketSize.FIVE_MINUTES, BUCKET), good)).isNull();
+
+    // The good article's part alone applies, with a later sequence.
+    Batch.Outcome alone = apply(batch.only(good, 2));
+    assertThat(alone.counted().get(CountedType.VIEW)).isEqualTo(1);
+    assertThat(redis.hgetall(keys.counts(good))).containsEntry("views", "1").containsEntry("likes", "1");
+  }
+
+  @Test
+  void everyKeyTheScriptWritesIsOnTheArticlesShardAndExpires() {
+    String a = article("ttl");
+    Batch batch = Batch.of(keys.shardOf(a), 1, NOW, List.of(
+        new Countable(CountedType.VIEW, a, "visitor-1", null),
+        new Countable(CountedType.LIKE, a, "visitor-1", null),
+        new Countable(CountedType.SHARE, a, "visitor-1", "telegram")));
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, 60_000, BUCKET, true, Set.of(a));
+    String tag = "{" + keys.tag(keys.shardOf(a)) + "}";
+    assertThat(call.keys()).allSatisfy(key -> assertThat(key).contains(tag));
+    redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
+
+    long probation = Retention.DEFAULT.probationTtl().toSeconds();
+    for (String key : List.of(keys.counts(a), keys.uniques(a), keys.likers(a))) {
+      assertThat(redis.ttl(key)).as(key).isBetween(probation - 5, probation);
+    }
+    assertThat(redis.ttl(keys.bucketUniques(a, BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
+    assertThat(redis.pttl(keys.viewSeen(a, "visitor-1"))).isBetween(1L, 60_000L);
+    assertThat(redis.ttl(keys.top(keys.shardOf(a), "views", BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
+    assertThat(redis.ttl(keys.watermark(keys.shardOf(a), batcher))).isPositive();
+  }
+
+  @Test
+  void anArticleThatReachesTheVouchThresholdKeepsTheLongTtl() {
+    String a = article("vouched");
+    Retention retention = new Retention(Duration.ofDays(400), Duration.ofHours(1), 3);
+    for (int seq = 1; seq <= 3; seq++) {
+      Batch batch = Batch.of(keys.shardOf(a), seq, NOW, List.of(new Countable(CountedType.VIEW, a, "v" + seq, null)));
+      Batch.Call call = batch.encode(keys, batcher, retention, 60_000, BUCKET, false, Set.of());
+      redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
+      long ttl = redis.ttl(keys.counts(a));
+      if (seq < 3) {
+        assertThat(ttl).as("on probation after %d views", seq).isBetween(3500L, 3600L);
+      } else {
+        assertThat(ttl).as("vouched").isGreaterThan(Duration.ofDays(399).toSeconds());
+      }
+    }
+  }
+
+  private String sameShardAs(String other, String name) {
+    while (true) {
+      String candidate = article(name);
+      if (keys.shardOf(candidate) == keys.shardOf(other)) {
+        return candidate;
+      }
+    }
+  }
+}
