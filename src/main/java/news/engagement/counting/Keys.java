@@ -168,7 +168,7 @@ public final class Keys {
 
   /** Time buckets of the top lists, with how long Redis keeps each. */
   public enum BucketSize {
-    FIVE_MINUTES("5m", Duration.ofMinutes(5), Duration.ofHours(26)),
+    FIVE_MINUTES("5m", Duration.ofMinutes(5), Duration.ofHours(3)),
     HOUR("1h", Duration.ofHours(1), Duration.ofDays(9)),
     DAY("1d", Duration.ofDays(1), Duration.ofDays(32));
 

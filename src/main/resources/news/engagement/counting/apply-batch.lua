@@ -156,7 +156,7 @@ local function applyArticle(article, touch, n, ai, ki)
     redis.call('EXPIRE', counts, ttl)
     redis.call('EXPIRE', uniques, ttl)
     redis.call('EXPIRE', likers, ttl)
-    redis.call('EXPIRE', bucketHll, bucketTtl)
+    redis.call('EXPIRE', bucketHll, math.min(ttl, bucketTtl))
   end
   return ki
 end

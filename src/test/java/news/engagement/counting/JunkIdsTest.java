@@ -1,0 +1,87 @@
+package news.engagement.counting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import news.engagement.testing.MutableClock;
+import news.engagement.testing.RunningService;
+import news.engagement.testing.TestStores;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * 100 000 article ids nobody vouches for (one view each, as a client inventing ids sends them): their
+ * per-article keys expire with the probation TTL, and what stays (their entries in the shards' bucket
+ * sets and minute hashes, which expire with their buckets) is within the bound docs/scaling.md gives.
+ */
+class JunkIdsTest {
+  private static final Logger LOG = LoggerFactory.getLogger(JunkIdsTest.class);
+  private static final int DB = 0;
+  private static final int IDS = 100_000;
+  /** docs/scaling.md: what one junk id may cost after its probation, until its buckets expire. */
+  private static final long BOUND_BYTES_PER_ID = 300;
+  private static final Pattern USED = Pattern.compile("used_memory:(\\d+)");
+
+  @Test
+  void junkIdsLeaveRedisWithTheirProbation() throws Exception {
+    String run = "junk-" + UUID.randomUUID().toString().substring(0, 8);
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> admin = TestStores.redis(client, DB)) {
+      RedisCommands<String, String> redis = admin.sync();
+      long before = usedMemory(redis);
+      try (RunningService service = RunningService.start(DB, MutableClock.at("2026-11-24T16:00:00Z"),
+          Map.of("PROBATION_TTL", "8s", "VIEW_DEDUP_WINDOW", "8s", "MAX_BATCH_EVENTS", "5000"))) {
+        for (int request = 0; request < IDS / 100; request++) {
+          StringBuilder body = new StringBuilder("[");
+          for (int i = 0; i < 100; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"view\",\"article\":\"").append(run).append('-')
+                .append(request * 100 + i).append("\",\"vid\":\"visitor-").append(i).append("\"}");
+          }
+          service.postEvents(body.append(']').toString(), RunningService.BROWSER_UA);
+        }
+        service.awaitApplied();
+        assertThat(service.article(run + "-" + (IDS - 1)).getLong("views")).isEqualTo(1);
+        long during = usedMemory(redis);
+        long live = articleKeys(redis, run);
+        assertThat(live).as("totals, HyperLogLogs and dedup markers while on probation").isGreaterThan(IDS);
+
+        Thread.sleep(9_000); // the probation TTL passes
+        long left = articleKeys(redis, run);
+        long after = usedMemory(redis);
+        LOG.info("{} junk ids: {} per-article keys and {} MB more while live; {} keys and {} MB more after probation",
+            IDS, live, (during - before) >> 20, left, (after - before) >> 20);
+        assertThat(left).isZero();
+        assertThat(after - before).isLessThan(IDS * BOUND_BYTES_PER_ID);
+      }
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** Keys of the per-article families (totals, HyperLogLogs, likers, dedup markers) of this run's ids. */
+  private static long articleKeys(RedisCommands<String, String> redis, String run) {
+    long n = 0;
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches("*" + run + "*").limit(10_000));
+      n += page.getKeys().size();
+      cursor = page;
+    } while (!cursor.isFinished());
+    return n;
+  }
+
+  private static long usedMemory(RedisCommands<String, String> redis) {
+    Matcher m = USED.matcher(redis.info("memory"));
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+}
