@@ -1,11 +1,5 @@
 package news.engagement;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -13,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -42,6 +35,7 @@ import news.engagement.query.TopHandler;
 import news.engagement.query.TopQuery;
 import news.engagement.query.Trending;
 import news.engagement.query.TrendingHandler;
+import news.engagement.redis.RedisStore;
 import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
@@ -59,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
-  private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
   private static final Duration KEY_REFRESH = Duration.ofHours(1);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -69,11 +62,10 @@ public final class Service {
   private final PrometheusMeterRegistry registry;
   private final EngagementMetrics metrics;
   private final ClientResources redisResources;
-  private final RedisClient redisClient;
   private final Keys keys;
 
-  private StatefulRedisConnection<String, String> redis;
-  private StatefulRedisConnection<String, String> batcherRedis;
+  private RedisStore redis;
+  private RedisStore batcherRedis;
   private Batcher batcher;
   private History history;
   private final List<String> httpDeployments = new ArrayList<>();
@@ -94,29 +86,22 @@ public final class Service {
     this.redisResources = DefaultClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
-    this.redisClient = RedisClient.create(redisResources);
-    redisClient.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // While disconnected, fail at once: the batcher keeps its batch and retries with backoff.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
-        .build());
   }
 
   public Future<Void> start() {
     Context context = vertx.getOrCreateContext();
     jvmMeters = JvmMeters.bind(registry);
-    RedisURI uri = RedisURI.create(config.redisUrlOrDefault());
-    return connect(uri, context).compose(c -> {
+    String url = config.redisUrlOrDefault();
+    return RedisStore.connect(vertx, url, redisResources, context).compose(c -> {
       redis = c;
-      return connect(uri, context);
+      return RedisStore.connect(vertx, url, redisResources, context);
     }).compose(c -> {
       batcherRedis = c;
-      VisitorKeys visitorKeys = new VisitorKeys(redis.async(), clock);
+      VisitorKeys visitorKeys = new VisitorKeys(redis.commands(), clock);
       return visitorKeys.refresh(context).map(v -> visitorKeys);
     }).compose(visitorKeys -> {
       scheduleKeyRefresh(visitorKeys, context);
-      batcher = new Batcher(batcherRedis.async(), keys, config.retention(), metrics, clock, config.batchInterval(),
+      batcher = new Batcher(batcherRedis.scripts(), keys, config.retention(), metrics, clock, config.batchInterval(),
           config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), DRAIN_TIMEOUT);
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
@@ -124,7 +109,7 @@ public final class Service {
       });
     }).compose(visitorIds -> {
       // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
-      history = new History(vertx, config, redis.async(), keys, metrics.registry(), clock);
+      history = new History(vertx, config, redis.commands(), keys, metrics.registry(), clock);
       return history.start().map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
         .onSuccess(v -> LOG.info("Engagement service listening on :{}", port));
@@ -135,10 +120,10 @@ public final class Service {
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
-    health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async(), keys));
-    TopHandler top = new TopHandler(new TopQuery(redis.async(), keys, clock));
-    TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), keys, clock));
+    health = new Health(vertx, redis.commands(), config.clickhouseUrlOrDefault(), batcher, history::ready);
+    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.commands(), keys));
+    TopHandler top = new TopHandler(new TopQuery(redis.commands(), keys, clock));
+    TrendingHandler trending = new TrendingHandler(new Trending(redis.commands(), keys, clock));
     EditorAuth auth = new EditorAuth(config.editorToken());
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
@@ -187,7 +172,8 @@ public final class Service {
             jvmMeters.close();
           }
           // Shutting the client down closes its connections.
-          return Future.fromCompletionStage(redisClient.shutdownAsync())
+          // Shutting the clients down closes their connections; then the shared resources.
+          return Future.all(closeRedis(redis), closeRedis(batcherRedis))
               .<Void>mapEmpty()
               .recover(err -> Future.succeededFuture())
               .onComplete(ar -> redisResources.shutdown());
@@ -216,24 +202,8 @@ public final class Service {
     return metrics;
   }
 
-  private Future<StatefulRedisConnection<String, String>> connect(RedisURI uri, Context context) {
-    Promise<StatefulRedisConnection<String, String>> promise = Promise.promise();
-    attempt(uri, context, promise, true);
-    return promise.future();
-  }
-
-  /** Retries until Redis answers: the service is useless without it, and it may start after us. */
-  private void attempt(RedisURI uri, Context context, Promise<StatefulRedisConnection<String, String>> promise,
-      boolean first) {
-    Future.fromCompletionStage(redisClient.connectAsync(StringCodec.UTF8, uri), context)
-        .onSuccess(promise::complete)
-        .onFailure(err -> {
-          if (first) {
-            LOG.warn("Redis at {} does not answer yet ({}); retrying every {}", uri.getHost() + ":" + uri.getPort(),
-                err.getMessage(), RECONNECT_DELAY);
-          }
-          vertx.setTimer(RECONNECT_DELAY.toMillis(), t -> attempt(uri, context, promise, false));
-        });
+  private static Future<Void> closeRedis(RedisStore store) {
+    return store == null ? Future.succeededFuture() : Future.fromCompletionStage(store.close());
   }
 
   private void scheduleKeyRefresh(VisitorKeys keys, Context context) {

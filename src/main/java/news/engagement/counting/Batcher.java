@@ -2,7 +2,6 @@ package news.engagement.counting;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import news.engagement.counting.Keys.BucketSize;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.DropReason;
+import news.engagement.redis.RedisStore.ShardScripts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,7 @@ public final class Batcher extends VerticleBase {
   private static final int MAX_TOUCHED = 200_000;
   private static final int KEEP_QUARANTINED = 32;
 
-  private final RedisScriptingAsyncCommands<String, String> redis;
+  private final ShardScripts redis;
   private final Keys keys;
   private final Retention retention;
   private final EngagementMetrics metrics;
@@ -100,7 +100,7 @@ public final class Batcher extends VerticleBase {
   /**
    * @param redis a connection of the batcher's own (a single server's or a cluster's)
    */
-  public Batcher(RedisScriptingAsyncCommands<String, String> redis, Keys keys, Retention retention,
+  public Batcher(ShardScripts redis, Keys keys, Retention retention,
       EngagementMetrics metrics, Clock clock, Duration interval, Duration dedupWindow, int maxBatch, int maxPending,
       Duration drainTimeout) {
     this.redis = Objects.requireNonNull(redis, "redis");
@@ -237,7 +237,7 @@ public final class Batcher extends VerticleBase {
     Batch.Call call = batch.encode(keys, batcherId, retention, dedupWindowMillis, bucket, lane.lastBucket != bucket,
         touch);
     long started = System.nanoTime();
-    Batch.SCRIPT.<String>run(redis, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
+    redis.<String>run(Batch.SCRIPT, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
       lane.inFlight = false;
       if (ar.succeeded()) {
         applied(lane, batch, ar.result(), System.nanoTime() - started);

@@ -1,6 +1,6 @@
 package news.engagement.health;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -33,7 +33,7 @@ public final class Health {
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
 
   private final Vertx vertx;
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Batcher batcher;
   private final String clickhousePing;
   private final BooleanSupplier historyReady;
@@ -42,7 +42,7 @@ public final class Health {
   /**
    * @param clickhouseUrl the ClickHouse HTTP interface, e.g. {@code http://127.0.0.1:8123}
    */
-  public Health(Vertx vertx, RedisAsyncCommands<String, String> redis, String clickhouseUrl, Batcher batcher,
+  public Health(Vertx vertx, RedisClusterAsyncCommands<String, String> redis, String clickhouseUrl, Batcher batcher,
       BooleanSupplier historyReady) {
     this.historyReady = Objects.requireNonNull(historyReady, "historyReady");
     this.vertx = Objects.requireNonNull(vertx, "vertx");

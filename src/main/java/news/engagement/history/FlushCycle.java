@@ -2,7 +2,7 @@ package news.engagement.history;
 
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -33,13 +33,13 @@ final class FlushCycle {
   private static final Set<String> COLUMN_SET = Set.of(COLUMNS);
   private static final LuaScript ACK = LuaScript.load("/news/engagement/history/ack-flush.lua");
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
   private final ClickHouseClient clickhouse;
   private final Clock clock;
   private final Context context;
 
-  FlushCycle(RedisAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
+  FlushCycle(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
       Context context) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");

@@ -1,7 +1,7 @@
 package news.engagement.history;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -18,11 +18,11 @@ final class FlushLease {
   private static final LuaScript LEASE = LuaScript.load("/news/engagement/history/lease.lua");
   private static final String[] KEYS = {Keys.FLUSH_LEASE};
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final String owner;
   private final String ttlMillis;
 
-  FlushLease(RedisAsyncCommands<String, String> redis, String owner, Duration ttl) {
+  FlushLease(RedisClusterAsyncCommands<String, String> redis, String owner, Duration ttl) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.owner = Objects.requireNonNull(owner, "owner");
     this.ttlMillis = Long.toString(ttl.toMillis());

@@ -1,6 +1,6 @@
 package news.engagement.history;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +31,7 @@ public final class History {
   private final TimeseriesHandler timeseries;
   private String flusherDeployment;
 
-  public History(Vertx vertx, Config config, RedisAsyncCommands<String, String> redis, Keys keys,
+  public History(Vertx vertx, Config config, RedisClusterAsyncCommands<String, String> redis, Keys keys,
       MeterRegistry registry, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(config, "config");

@@ -1,6 +1,6 @@
 package news.engagement.history;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,7 +23,7 @@ public final class MinuteFlusher extends VerticleBase {
   /** A final flush after a backlog takes at most this many steps of {@link FlushCycle#MAX_MINUTES}. */
   private static final int FINAL_FLUSH_STEPS = 10;
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
   private final ClickHouseClient clickhouse;
   private final BooleanSupplier schemaInstalled;
@@ -42,7 +42,7 @@ public final class MinuteFlusher extends VerticleBase {
   private String lastFailure;
   private volatile boolean clickhouseAnswers;
 
-  MinuteFlusher(RedisAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, BooleanSupplier schemaInstalled,
+  MinuteFlusher(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, BooleanSupplier schemaInstalled,
       FlushMetrics metrics, Clock clock, Duration interval, String instanceId) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");

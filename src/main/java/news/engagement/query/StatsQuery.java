@@ -1,6 +1,6 @@
 package news.engagement.query;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -14,10 +14,10 @@ import news.engagement.counting.Keys;
 public final class StatsQuery {
   private static final String SHARE_PREFIX = "share:";
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
 
-  public StatsQuery(RedisAsyncCommands<String, String> redis, Keys keys) {
+  public StatsQuery(RedisClusterAsyncCommands<String, String> redis, Keys keys) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
   }

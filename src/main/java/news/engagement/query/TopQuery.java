@@ -1,7 +1,7 @@
 package news.engagement.query;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -26,11 +26,11 @@ public final class TopQuery {
       Comparator.comparingLong(TopItem::value).reversed().thenComparing(TopItem::article);
 
   private final LuaScript script = LuaScript.load("/news/engagement/query/top.lua");
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Clock clock;
   private final Keys keyModel;
 
-  public TopQuery(RedisAsyncCommands<String, String> redis, Keys keyModel, Clock clock) {
+  public TopQuery(RedisClusterAsyncCommands<String, String> redis, Keys keyModel, Clock clock) {
     this.keyModel = Objects.requireNonNull(keyModel, "keyModel");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");

@@ -1,7 +1,7 @@
 package news.engagement.query;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -36,11 +36,11 @@ public final class Trending {
       .thenComparing(TrendingItem::article);
 
   private final LuaScript script = LuaScript.load("/news/engagement/query/trending.lua");
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Clock clock;
   private final Keys keyModel;
 
-  public Trending(RedisAsyncCommands<String, String> redis, Keys keyModel, Clock clock) {
+  public Trending(RedisClusterAsyncCommands<String, String> redis, Keys keyModel, Clock clock) {
     this.keyModel = Objects.requireNonNull(keyModel, "keyModel");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");

@@ -1,7 +1,7 @@
 package news.engagement.visitor;
 
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
@@ -21,12 +21,12 @@ public final class VisitorKeys {
   private static final long SALT_TTL_SECONDS = 2 * 86_400L;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final RedisAsyncCommands<String, String> redis;
+  private final RedisClusterAsyncCommands<String, String> redis;
   private final Clock clock;
   private final Map<Long, byte[]> salts = new ConcurrentHashMap<>();
   private volatile byte[] vidKey;
 
-  public VisitorKeys(RedisAsyncCommands<String, String> redis, Clock clock) {
+  public VisitorKeys(RedisClusterAsyncCommands<String, String> redis, Clock clock) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");
   }

@@ -29,6 +29,8 @@ local wm = redis.call('GET', wmKey)
 if wm then
   local tab = string.find(wm, '\t', 1, true)
   if tonumber(string.sub(wm, 1, tab - 1)) >= seq then
+    -- Written again, so a WAIT after this call also covers the first application's writes.
+    redis.call('SET', wmKey, wm, 'KEEPTTL')
     local done = cjson.decode(string.sub(wm, tab + 1))
     done.replayed = true
     return cjson.encode(done)

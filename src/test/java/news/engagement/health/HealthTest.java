@@ -22,6 +22,7 @@ import java.util.Map;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Keys;
 import news.engagement.counting.Retention;
+import news.engagement.redis.RedisStore;
 import news.engagement.counting.Countable;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.CountedType;
@@ -152,7 +153,7 @@ class HealthTest {
 
   private Batcher batcher(int capacity) {
     EngagementMetrics metrics = new EngagementMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    return new Batcher(redis.async(), new Keys(Keys.DEFAULT_SHARDS), Retention.DEFAULT, metrics, Clock.systemUTC(),
+    return new Batcher(new RedisStore.ShardScripts.Single(redis.async()), new Keys(Keys.DEFAULT_SHARDS), Retention.DEFAULT, metrics, Clock.systemUTC(),
         Duration.ofMillis(10), Duration.ofMinutes(30), 100, capacity, Duration.ofSeconds(5));
   }
 
