@@ -2,6 +2,7 @@
 # Starts and stops a private Redis and ClickHouse for tests and for the local run.
 #   scripts/stores.sh start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT   (prints nothing on success)
 #   scripts/stores.sh start-redis DIR PORT | start-clickhouse DIR PORT
+#   scripts/stores.sh start-cluster DIR FIRST_PORT   (a Redis Cluster: 3 masters, 3 replicas on FIRST_PORT..+5)
 #   scripts/stores.sh stop DIR
 # Each store gets its own data folder under DIR and its own ports, so it never touches a system instance.
 set -euo pipefail
@@ -34,6 +35,30 @@ start_redis() {
     --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" \
     --save "" --appendonly yes --appendfsync everysec
   wait_for redis-cli -p "$port" ping || { cat "$dir/redis/redis.log" >&2; echo "Redis did not start" >&2; exit 1; }
+}
+
+# Six redis-servers in cluster mode (ports FIRST..FIRST+5, bus ports +10000), joined as 3 masters with one
+# replica each. A short node timeout makes a killed master's replica take over within a few seconds.
+start_cluster() {
+  local dir=$1 first=$2 nodes=() port
+  for i in 0 1 2 3 4 5; do
+    port=$((first + i))
+    mkdir -p "$dir/cluster/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/cluster/$port" --daemonize yes \
+      --pidfile "$dir/cluster/$port/redis.pid" --logfile "$dir/cluster/$port/redis.log" \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
+      --save "" --appendonly yes --appendfsync everysec
+    wait_for redis-cli -p "$port" ping || { cat "$dir/cluster/$port/redis.log" >&2; echo "Redis $port did not start" >&2; exit 1; }
+    nodes+=("127.0.0.1:$port")
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$dir/cluster/create.log" 2>&1 \
+    || { cat "$dir/cluster/create.log" >&2; echo "Redis Cluster was not created" >&2; exit 1; }
+  for i in 0 1 2 3 4 5; do
+    wait_for sh -c "redis-cli -p $((first + i)) cluster info | grep -q cluster_state:ok" \
+      || { echo "Redis Cluster node $((first + i)) never reached cluster_state:ok" >&2; exit 1; }
+  done
+  wait_for sh -c "[ \$(redis-cli -p $first cluster nodes | grep -c ' slave ') -eq 3 ]" \
+    || { redis-cli -p "$first" cluster nodes >&2; echo "Redis Cluster replicas did not attach" >&2; exit 1; }
 }
 
 start_clickhouse() {
@@ -103,6 +128,9 @@ case "${1:-}" in
   start-redis)
     ensure_packages redis-server
     mkdir -p "$2"; start_redis "$2" "$3" ;;
+  start-cluster)
+    ensure_packages redis-server redis-tools
+    mkdir -p "$2"; start_cluster "$2" "$3" ;;
   start-clickhouse)
     ensure_packages clickhouse-server clickhouse-client curl
     mkdir -p "$2"; start_clickhouse "$2" "$3" ;;
@@ -110,6 +138,9 @@ case "${1:-}" in
     dir=$2
     stop_pidfile "$dir/redis/redis.pid"
     stop_pidfile "$dir/clickhouse/clickhouse.pid"
+    for pidfile in "$dir"/cluster/*/redis.pid; do
+      [ -e "$pidfile" ] && stop_pidfile "$pidfile"
+    done
     ;;
   *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | stop DIR" >&2; exit 2 ;;
 esac

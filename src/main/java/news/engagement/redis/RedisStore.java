@@ -74,7 +74,9 @@ public final class RedisStore {
       RedisClusterClient client = RedisClusterClient.create(resources, seeds(url));
       client.setOptions(ClusterClientOptions.builder()
           .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          // Node connections open lazily and reconnect after a fail-over: commands wait for them, bounded
+          // by the command timeout, instead of failing while a fresh node connection is still coming up.
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
           .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
           // Periodic refresh finds new masters and moved slots; adaptive triggers react to MOVED, ASK and
           // reconnects at once, so a fail-over is followed within a second or so.
@@ -85,7 +87,9 @@ public final class RedisStore {
               .build())
           .build());
       attempt(vertx, "the Redis Cluster at " + url.substring(CLUSTER_SCHEME.length()),
-          () -> Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8), context)
+          // connectAsync needs the partitions loaded first (Lettuce: "works as designed", redis/lettuce#928).
+          () -> Future.fromCompletionStage(client.refreshPartitionsAsync(), context)
+              .compose(v -> Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8), context))
               .map(c -> cluster(client, c)), promise, true);
     } else {
       RedisClient client = RedisClient.create(resources);
