@@ -31,6 +31,8 @@ final class FlushCycle {
   static final Duration KEEP_MINUTE_HASH = Duration.ofMinutes(15);
   private static final String[] COLUMNS = {"views", "likes", "shares", "previews"};
   private static final Set<String> COLUMN_SET = Set.of(COLUMNS);
+  // LOCAL STUB on issue-9-top only (shard 0), so the branch compiles; the lead's rewrite replaces it.
+  private static final Keys LOCAL_KEYS = new Keys(1);
   private static final LuaScript ACK = LuaScript.load("/news/engagement/history/ack-flush.lua");
 
   private final RedisAsyncCommands<String, String> redis;
@@ -70,13 +72,13 @@ final class FlushCycle {
   /** Reads the oldest dirty minutes; each HGETALL is atomic with the batch script, so rows match {@code __v}. */
   Future<Snapshot> read() {
     long readAt = clock.millis() / 1000;
-    return Future.fromCompletionStage(redis.zrange(Keys.DIRTY_MINUTES, 0, MAX_MINUTES), context)
+    return Future.fromCompletionStage(redis.zrange(LOCAL_KEYS.dirtyMinutes(0), 0, MAX_MINUTES), context)
         .compose(members -> {
           boolean complete = members.size() <= MAX_MINUTES;
           List<String> taken = complete ? members : members.subList(0, MAX_MINUTES);
           List<Future<Map<String, String>>> hashes = new ArrayList<>(taken.size());
           for (String minute : taken) {
-            hashes.add(Future.fromCompletionStage(redis.hgetall(Keys.minute(Long.parseLong(minute))), context));
+            hashes.add(Future.fromCompletionStage(redis.hgetall(LOCAL_KEYS.minute(0, Long.parseLong(minute))), context));
           }
           return Future.all(hashes).map(done -> {
             List<Minute> minutes = new ArrayList<>(taken.size());
@@ -101,13 +103,13 @@ final class FlushCycle {
     }
     List<String> keys = new ArrayList<>();
     List<String> args = new ArrayList<>();
-    keys.add(Keys.DIRTY_MINUTES);
-    keys.add(Keys.FLUSHED_UNTIL);
+    keys.add(LOCAL_KEYS.dirtyMinutes(0));
+    keys.add(LOCAL_KEYS.flushedUntil(0));
     long deleteBefore = clock.millis() / 1000 - KEEP_MINUTE_HASH.toSeconds();
     args.add(Long.toString(deleteBefore));
     args.add(snapshot.complete() ? Long.toString(snapshot.readAt()) : "");
     for (Minute minute : snapshot.minutes()) {
-      keys.add(Keys.minute(minute.epochSecond()));
+      keys.add(LOCAL_KEYS.minute(0, minute.epochSecond()));
       args.add(Long.toString(minute.epochSecond()));
       args.add(minute.version());
     }
@@ -117,8 +119,8 @@ final class FlushCycle {
   /** Seconds since the oldest change not yet in ClickHouse; 0 when every minute is clean. */
   Future<Long> lagSeconds() {
     Future<List<ScoredValue<String>>> oldest =
-        Future.fromCompletionStage(redis.zrangeWithScores(Keys.DIRTY_MINUTES, 0, 0), context);
-    Future<String> flushedUntil = Future.fromCompletionStage(redis.get(Keys.FLUSHED_UNTIL), context);
+        Future.fromCompletionStage(redis.zrangeWithScores(LOCAL_KEYS.dirtyMinutes(0), 0, 0), context);
+    Future<String> flushedUntil = Future.fromCompletionStage(redis.get(LOCAL_KEYS.flushedUntil(0)), context);
     return Future.all(oldest, flushedUntil).map(done -> {
       if (oldest.result().isEmpty()) {
         return 0L;

@@ -12,6 +12,8 @@ import news.engagement.counting.Keys;
 
 /** Reads articles' live numbers from Redis: one HGETALL and one PFCOUNT per article, pipelined. */
 public final class StatsQuery {
+  // LOCAL STUB on issue-9-top only, so the branch compiles; the lead's rewrite replaces it.
+  private static final Keys LOCAL_KEYS = new Keys(Keys.DEFAULT_SHARDS);
   private static final String SHARE_PREFIX = "share:";
 
   private final RedisAsyncCommands<String, String> redis;
@@ -30,8 +32,8 @@ public final class StatsQuery {
     List<Future<Long>> uniques = new ArrayList<>(articles.size());
     for (String article : articles) {
       // Lettuce writes each command as it is issued, so these go out back to back: one round trip.
-      counts.add(Future.fromCompletionStage(redis.hgetall(Keys.counts(article)), context));
-      uniques.add(Future.fromCompletionStage(redis.pfcount(Keys.uniques(article)), context));
+      counts.add(Future.fromCompletionStage(redis.hgetall(LOCAL_KEYS.counts(article)), context));
+      uniques.add(Future.fromCompletionStage(redis.pfcount(LOCAL_KEYS.uniques(article)), context));
     }
     List<Future<?>> all = new ArrayList<>(counts);
     all.addAll(uniques);
