@@ -2,7 +2,7 @@ package news.engagement.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -40,7 +40,8 @@ public final class LuaScript {
     return text;
   }
 
-  public <T> Future<T> run(RedisAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
+  /** Runs the script; any connection with scripting fits (a single server's or a cluster's). */
+  public <T> Future<T> run(RedisScriptingAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
       String[] args, Context context) {
     return Future.<T>fromCompletionStage(redis.evalsha(sha, type, keys, args), context)
         .recover(err -> err instanceof RedisNoScriptException
