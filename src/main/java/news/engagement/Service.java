@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
+import news.engagement.counting.Keys;
 import news.engagement.health.Health;
 import news.engagement.history.History;
 import news.engagement.ingest.EventValidator;
@@ -38,6 +39,7 @@ import news.engagement.metrics.MetricsHandler;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
+import news.engagement.query.TopLists;
 import news.engagement.query.TopQuery;
 import news.engagement.query.Trending;
 import news.engagement.query.TrendingHandler;
@@ -75,6 +77,8 @@ public final class Service {
   private History history;
   private final List<String> httpDeployments = new ArrayList<>();
   private String batcherDeployment;
+  private TopLists topLists;
+  private String topListsDeployment;
   private int port;
   private long keyRefreshTimer = -1;
   private JvmMeters jvmMeters;
@@ -119,6 +123,13 @@ public final class Service {
         return new VisitorIds(keys, clock);
       });
     }).compose(visitorIds -> {
+      // LOCAL WIRING on issue-9-top (the lead owns Service): shards and timing should come from Config.
+      topLists = new TopLists(redis.async(), new Keys(Keys.DEFAULT_SHARDS), clock, TopLists.Timing.standard());
+      return vertx.deployVerticle(topLists).map(id -> {
+        topListsDeployment = id;
+        return visitorIds;
+      });
+    }).compose(visitorIds -> {
       // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
       history = new History(vertx, config, redis.async(), metrics.registry(), clock);
       return history.start().map(v -> visitorIds);
@@ -133,8 +144,8 @@ public final class Service {
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
-    TopHandler top = new TopHandler(new TopQuery(redis.async(), clock));
-    TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock));
+    TopHandler top = new TopHandler(new TopQuery(topLists));
+    TrendingHandler trending = new TrendingHandler(new Trending(topLists));
     EditorAuth auth = new EditorAuth(config.editorToken());
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
@@ -172,6 +183,7 @@ public final class Service {
     }
     Future<Void> http = Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
     return http
+        .compose(v -> topListsDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(topListsDeployment))
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
         // After the batcher drained: one final flush of the minutes it wrote.
         .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
