@@ -1,6 +1,7 @@
 package news.engagement.query;
 
 import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
@@ -33,6 +34,8 @@ final class Rollups {
   /** The metrics with top sets, views first (its members are the articles whose HLLs roll up). */
   static final List<String> METRICS = List.of(Metric.VIEWS.code(), Metric.LIKES.code(), Metric.SHARES.code());
   private static final int MERGE_CHUNK = 64;
+  /** Buckets rolled per script call: 24 hours are 936 keys, 24 days 1 800. */
+  private static final int ROLL_CHUNK = 24;
   private static final LuaScript ROLLUP = LuaScript.load("/news/engagement/query/rollup.lua");
   private static final LuaScript MERGE = LuaScript.load("/news/engagement/query/merge-uniques.lua");
 
@@ -73,8 +76,8 @@ final class Rollups {
       List<Unit> dayParts = days.stream().flatMap(day -> Cover.parts(day).stream()).toList();
       return missing(shard, dayParts, context).compose(parts -> {
         hours.addAll(parts);
-        return rollAll(shard, hours, now, context);
-      }).compose(rolled -> rollAll(shard, days, now, context));
+        return rollAll(shard, hours, context);
+      }).compose(rolled -> rollAll(shard, days, context));
     }));
   }
 
@@ -98,26 +101,53 @@ final class Rollups {
     });
   }
 
-  private Future<Void> rollAll(int shard, Collection<Unit> units, long now, Context context) {
-    List<Future<Void>> rolls = units.stream().map(u -> roll(shard, u, now, context)).toList();
-    return Future.all(rolls).mapEmpty();
-  }
-
-  /** Rolls one bucket on one shard: its top sets, then its articles' HLLs, then its marker. */
-  Future<Void> roll(int shard, Unit unit, long now, Context context) {
-    List<Unit> parts = Cover.parts(unit);
-    List<String> keyList = new ArrayList<>(METRICS.size() * (parts.size() + 1));
-    for (String metric : METRICS) {
-      keyList.add(keys.top(shard, metric, unit.size(), unit.start()));
-      parts.forEach(p -> keyList.add(keys.top(shard, metric, p.size(), p.start())));
+  /** Rolls the units (all of one size) in calls of up to {@link #ROLL_CHUNK}, then marks them in one ZADD. */
+  private Future<Void> rollAll(int shard, Collection<Unit> units, Context context) {
+    if (units.isEmpty()) {
+      return Future.succeededFuture();
     }
-    String[] args = {Integer.toString(parts.size()), Long.toString(unit.size().retention().toMillis())};
-    return ROLLUP.<List<Object>>run(redis, ScriptOutputType.MULTI, keyList.toArray(String[]::new), args, context)
-        .compose(reply -> mergeUniques(shard, unit, parts, ScriptReply.of(reply).list("articles"), context))
-        .compose(v -> mark(shard, unit, context));
+    List<Unit> list = List.copyOf(units);
+    List<Future<Void>> calls = new ArrayList<>();
+    for (int from = 0; from < list.size(); from += ROLL_CHUNK) {
+      calls.add(roll(shard, list.subList(from, Math.min(list.size(), from + ROLL_CHUNK)), context));
+    }
+    return Future.all(calls).compose(v -> mark(shard, list, context));
   }
 
-  private Future<Void> mergeUniques(int shard, Unit unit, List<Unit> parts, List<Object> articles, Context context) {
+  /** Rolls one bucket on one shard (again, if it was): its sets, its articles' HLLs, its marker. */
+  Future<Void> roll(int shard, Unit unit, Context context) {
+    return rollAll(shard, List.of(unit), context);
+  }
+
+  /** Rolls same-size buckets of one shard: their top sets in one call, then their articles' HLLs. */
+  private Future<Void> roll(int shard, List<Unit> units, Context context) {
+    BucketSize size = units.get(0).size();
+    int sources = Cover.parts(units.get(0)).size();
+    List<String> keyList = new ArrayList<>(units.size() * METRICS.size() * (sources + 1));
+    for (Unit unit : units) {
+      if (unit.size() != size) {
+        throw new IllegalArgumentException("one size per call: " + units);
+      }
+      List<Unit> parts = Cover.parts(unit);
+      for (String metric : METRICS) {
+        keyList.add(keys.top(shard, metric, unit.size(), unit.start()));
+        parts.forEach(p -> keyList.add(keys.top(shard, metric, p.size(), p.start())));
+      }
+    }
+    String[] args = {Integer.toString(sources), Long.toString(size.retention().toMillis()),
+        Integer.toString(METRICS.size())};
+    return ROLLUP.<List<Object>>run(redis, ScriptOutputType.MULTI, keyList.toArray(String[]::new), args, context)
+        .compose(reply -> {
+          List<Object> articles = ScriptReply.of(reply).list("articles");
+          List<Future<Void>> merges = new ArrayList<>(units.size());
+          for (int i = 0; i < units.size(); i++) {
+            merges.add(mergeUniques(shard, units.get(i), Cover.parts(units.get(i)), (List<?>) articles.get(i), context));
+          }
+          return Future.all(merges).mapEmpty();
+        });
+  }
+
+  private Future<Void> mergeUniques(int shard, Unit unit, List<Unit> parts, List<?> articles, Context context) {
     List<Future<Object>> chunks = new ArrayList<>();
     List<String> chunk = new ArrayList<>();
     String[] args = {Integer.toString(parts.size()), Long.toString(unit.size().retention().toMillis())};
@@ -136,12 +166,14 @@ final class Rollups {
     return Future.all(chunks).mapEmpty();
   }
 
-  private Future<Void> mark(int shard, Unit unit, Context context) {
-    return Future.fromCompletionStage(redis.zadd(keys.rolled(shard), (double) unit.start(), unit.marker()), context)
-        .map(added -> {
-          known.get(shard).put(unit.marker(), unit.start());
-          return null;
-        });
+  private Future<Void> mark(int shard, List<Unit> units, Context context) {
+    List<ScoredValue<String>> markers = units.stream().map(u -> ScoredValue.just((double) u.start(), u.marker())).toList();
+    @SuppressWarnings("unchecked")
+    ScoredValue<String>[] values = markers.toArray(ScoredValue[]::new);
+    return Future.fromCompletionStage(redis.zadd(keys.rolled(shard), values), context).map(added -> {
+      units.forEach(u -> known.get(shard).put(u.marker(), u.start()));
+      return null;
+    });
   }
 
   /** Markers are kept as long as day sets: older ones are dropped, and the set expires if nobody rolls. */

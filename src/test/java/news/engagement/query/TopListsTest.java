@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class TopListsTest {
   static final int REDIS_DB = 14;
-  static final int SHARDS = 8;
+  static final int SHARDS = Keys.DEFAULT_SHARDS;
 
   private final MutableClock clock = MutableClock.at("2026-03-09T23:58:00Z");
   private final Keys keys = new Keys(SHARDS);
@@ -126,12 +126,12 @@ class TopListsTest {
     assertThat(first.get("likes:" + day.marker())).asString().contains("a=1");
     assertThat(first.get("uniques:a:" + day.marker())).isEqualTo(5L);
 
-    RunningService.await(one.roll(keys.shardOf("a"), hour, now, context()));
-    RunningService.await(one.roll(keys.shardOf("a"), day, now, context()));
+    RunningService.await(one.roll(keys.shardOf("a"), hour, context()));
+    RunningService.await(one.roll(keys.shardOf("a"), day, context()));
     Rollups other = new Rollups(builderConnection.async(), keys);
     for (int shard = 0; shard < SHARDS; shard++) {
-      RunningService.await(other.roll(shard, hour, now, context()));
-      RunningService.await(other.roll(shard, day, now, context()));
+      RunningService.await(other.roll(shard, hour, context()));
+      RunningService.await(other.roll(shard, day, context()));
     }
     assertThat(state(hour, day)).isEqualTo(first);
     assertThat(redis.zrange(keys.rolled(keys.shardOf("a")), 0, -1)).contains(hour.marker(), day.marker());
