@@ -3,11 +3,12 @@ package news.engagement.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
+import news.engagement.counting.Keys;
 import news.engagement.counting.Keys.BucketSize;
 import news.engagement.query.Cover.Unit;
 import org.junit.jupiter.api.Test;
@@ -95,13 +96,16 @@ class CoverTest {
   }
 
   @Test
-  void uniquesReadTheClosedCoverAndBothLiveBuckets() {
+  void uniquesCountTheClosedPartsHllWithBothLiveBuckets() {
+    Keys keys = new Keys(Keys.DEFAULT_SHARDS);
     long open = at("2026-03-10T12:35:00Z");
-    List<Unit> units = UniquesLists.units(Window.DAY, open);
-    assertSpans(units, at("2026-03-09T13:00:00Z"), at("2026-03-10T12:40:00Z"));
-    assertThat(units.stream().map(Unit::size).collect(Collectors.toSet())).doesNotContain(BucketSize.DAY);
-    Function<Window, Integer> keys = w -> UniquesLists.units(w, open).size();
-    assertThat(keys.apply(Window.HOUR)).isEqualTo(12);
-    assertThat(keys.apply(Window.MONTH)).isEqualTo(29 + 12 + 8);
+    List<Unit> closed = Window.MONTH.closedUnits(open);
+    List<String> hlls = UniquesLists.hlls(keys, "x", Window.MONTH, open, closed);
+    assertThat(hlls).hasSize(3 + 29 + 12 + 6).startsWith(keys.closedWindowUniques("x", "30d", open),
+        keys.bucketUniques("x", BucketSize.FIVE_MINUTES, at("2026-03-10T12:30:00Z")),
+        keys.bucketUniques("x", BucketSize.FIVE_MINUTES, open),
+        keys.bucketUniques("x", BucketSize.DAY, at("2026-02-09T00:00:00Z")));
+    // One article's keys: one shard, one cluster slot.
+    assertThat(hlls.stream().map(k -> SlotHash.getSlot(k)).distinct()).hasSize(1);
   }
 }
