@@ -114,7 +114,7 @@ class TopWindowsTest {
           "1d:" + BucketSize.DAY.startOf(late));
       // The top lists' keys all expire; closed-window and baseline sums within minutes.
       for (String key : redis.keys(Keys.PREFIX + "*")) {
-        if (key.matches(".*\\}:(t|ub|w|rolled)(:.*)?")) {
+        if (key.matches(".*\\}:(t|ub|w|wu|rolled)(:.*)?")) {
           assertThat(redis.ttl(key)).as(key).isPositive();
         }
         if (key.contains("}:w:")) {
