@@ -32,6 +32,7 @@ import news.engagement.metrics.MetricsHandler;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
+import news.engagement.query.TopLists;
 import news.engagement.query.TopQuery;
 import news.engagement.query.Trending;
 import news.engagement.query.TrendingHandler;
@@ -66,10 +67,13 @@ public final class Service {
 
   private RedisStore redis;
   private RedisStore batcherRedis;
+  private RedisStore topRedis;
   private Batcher batcher;
   private History history;
   private final List<String> httpDeployments = new ArrayList<>();
   private String batcherDeployment;
+  private TopLists topLists;
+  private String topListsDeployment;
   private int port;
   private long keyRefreshTimer = -1;
   private JvmMeters jvmMeters;
@@ -97,6 +101,10 @@ public final class Service {
       return RedisStore.connect(vertx, url, redisResources, context);
     }).compose(c -> {
       batcherRedis = c;
+      return RedisStore.connect(vertx, url, redisResources, context);
+    }).compose(c -> {
+      // The builder sends hundreds of commands per rebuild: its own connection keeps article reads quick.
+      topRedis = c;
       VisitorKeys visitorKeys = new VisitorKeys(redis.commands(), clock);
       return visitorKeys.refresh(context).map(v -> visitorKeys);
     }).compose(visitorKeys -> {
@@ -106,6 +114,13 @@ public final class Service {
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
         return new VisitorIds(visitorKeys, clock);
+      });
+    }).compose(visitorIds -> {
+      topLists = new TopLists(topRedis.commands(), keys, clock, TopLists.Timing.standard()
+          .withMaxAge(config.topListsMaxAge()));
+      return vertx.deployVerticle(topLists).map(id -> {
+        topListsDeployment = id;
+        return visitorIds;
       });
     }).compose(visitorIds -> {
       // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
@@ -122,8 +137,8 @@ public final class Service {
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     health = new Health(vertx, redis.commands(), config.clickhouseUrlOrDefault(), batcher, history::ready);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.commands(), keys));
-    TopHandler top = new TopHandler(new TopQuery(redis.commands(), keys, clock));
-    TrendingHandler trending = new TrendingHandler(new Trending(redis.commands(), keys, clock));
+    TopHandler top = new TopHandler(new TopQuery(topLists));
+    TrendingHandler trending = new TrendingHandler(new Trending(topLists));
     EditorAuth auth = new EditorAuth(config.editorToken());
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
@@ -161,6 +176,7 @@ public final class Service {
     }
     Future<Void> http = Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
     return http
+        .compose(v -> topListsDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(topListsDeployment))
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
         // After the batcher drained: one final flush of the minutes it wrote.
         .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
@@ -173,7 +189,7 @@ public final class Service {
           }
           // Shutting the client down closes its connections.
           // Shutting the clients down closes their connections; then the shared resources.
-          return Future.all(closeRedis(redis), closeRedis(batcherRedis))
+          return Future.all(closeRedis(redis), closeRedis(batcherRedis), closeRedis(topRedis))
               .<Void>mapEmpty()
               .recover(err -> Future.succeededFuture())
               .onComplete(ar -> redisResources.shutdown());

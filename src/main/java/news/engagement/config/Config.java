@@ -28,7 +28,8 @@ public record Config(
     int maxBatchEvents,
     int rateLimitPerMinute,
     int redisShards,
-    Retention retention) {
+    Retention retention,
+    Duration topListsMaxAge) {
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -55,7 +56,8 @@ public record Config(
         vars.intBetween("REDIS_SHARDS", Keys.DEFAULT_SHARDS, 1, 1024),
         new Retention(vars.duration("ARTICLE_TTL", Retention.DEFAULT.articleTtl()),
             vars.duration("PROBATION_TTL", Retention.DEFAULT.probationTtl()),
-            vars.positiveInt("PROBATION_VIEWS", Retention.DEFAULT.vouchViews())));
+            vars.positiveInt("PROBATION_VIEWS", Retention.DEFAULT.vouchViews())),
+        vars.duration("TOP_LISTS_MAX_AGE", Duration.ofSeconds(3)));
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -70,6 +72,6 @@ public record Config(
   public Config withHttpPort(int port) {
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
-        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention);
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge);
   }
 }

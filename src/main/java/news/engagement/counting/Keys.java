@@ -20,7 +20,8 @@ import java.time.Duration;
  *   <li>per article, TTL refreshed on write (probation TTL until the article is vouched for):
  *       {@code a} totals hash, {@code u} all-time HyperLogLog, {@code l} likers set;
  *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen;
- *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog;
+ *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog; per article,
+ *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
  *       totals hash; per shard: {@code m:dirty}, {@code flushed}, {@code wm} batcher watermarks,
  *       {@code w} closed-window sums, {@code rolled} roll-up markers.
@@ -123,6 +124,14 @@ public final class Keys {
   /** HyperLogLog of the article's counted visitors within one time bucket (window uniques). */
   public String bucketUniques(String article, BucketSize size, long bucketStartEpochSeconds) {
     return base(shardOf(article)) + "ub:" + size.code() + ":" + bucketStartEpochSeconds + ":" + article;
+  }
+
+  /**
+   * HyperLogLog of the article's visitors over the closed buckets of a window, as seen from the 5-minute
+   * bucket that starts at {@code openBucketStart} (merged once per bucket by the top-list builder).
+   */
+  public String closedWindowUniques(String article, String window, long openBucketStart) {
+    return base(shardOf(article)) + "wu:" + window + ":" + openBucketStart + ":" + article;
   }
 
   // ---- per shard ---------------------------------------------------------------------------------

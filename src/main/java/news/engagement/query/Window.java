@@ -6,13 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import news.engagement.counting.Keys;
 import news.engagement.counting.Keys.BucketSize;
 
 /**
  * A time window of the top lists: the bucket holding "now" plus the whole buckets before it, so a window
- * covers between (its length minus one bucket) and its full length. All the bucket arithmetic of the
- * query side lives here; key names come from {@link Keys}.
+ * covers between (its length minus one bucket) and its full length. The bucket arithmetic of the
+ * query side lives here and in {@link Cover}; key names come from {@link news.engagement.counting.Keys}.
  */
 public enum Window {
   HOUR("1h", BucketSize.FIVE_MINUTES, 12, 24),
@@ -73,15 +72,20 @@ public enum Window {
     return starts;
   }
 
-  /** The top-set keys of {@code metric} that make up the window at {@code now}, newest first. */
-  public List<String> keys(Keys keys, Metric metric, Instant now) {
-    List<String> all = new ArrayList<>();
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      for (long start : bucketStarts(now)) {
-        all.add(keys.top(shard, metric.code(), bucket, start));
-      }
-    }
-    return all;
+  /** The 5-minute bucket that holds {@code now}: read live, with the one before it. */
+  public static long openBucket(Instant now) {
+    return BucketSize.FIVE_MINUTES.startOf(now.getEpochSecond());
+  }
+
+  /**
+   * The window's closed part seen from the open 5-minute bucket {@code open}: every bucket of the
+   * window except {@code open} and the one before it (which can still get late writes, so both are
+   * read live), covered with the largest roll-ups that fit.
+   */
+  List<Cover.Unit> closedUnits(long open) {
+    long from = start(Instant.ofEpochSecond(open)).getEpochSecond();
+    long to = open - BucketSize.FIVE_MINUTES.length().toSeconds();
+    return Cover.of(from, Math.max(from, to));
   }
 
   /** Whether trending can compare this window with a baseline. */
@@ -93,25 +97,24 @@ public enum Window {
    * The baseline of trending: the whole hours just before the hour in which the window starts, so
    * baseline and window never overlap (the gap between them is under an hour).
    */
-  public Baseline baseline(Keys keyModel, Instant now) {
+  public Baseline baseline(Instant now) {
     if (!trendable()) {
       throw new IllegalStateException("no trending baseline for window " + code);
     }
     long hour = BucketSize.HOUR.length().toSeconds();
     long end = BucketSize.HOUR.startOf(start(now).getEpochSecond());
-    List<String> keys = new ArrayList<>(baselineHours);
-    for (int shard = 0; shard < keyModel.shards(); shard++) {
-      for (int i = 1; i <= baselineHours; i++) {
-        keys.add(keyModel.top(shard, Metric.VIEWS.code(), BucketSize.HOUR, end - i * hour));
-      }
-    }
-    return new Baseline(Instant.ofEpochSecond(end - baselineHours * hour), Instant.ofEpochSecond(end), keys);
+    return new Baseline(Instant.ofEpochSecond(end - baselineHours * hour), Instant.ofEpochSecond(end));
   }
 
-  /** Hourly view buckets covering [from, to). */
-  public record Baseline(Instant from, Instant to, List<String> keys) {
+  /** The whole hours [from, to) that make an article's usual rate. */
+  public record Baseline(Instant from, Instant to) {
     public Duration length() {
       return Duration.between(from, to);
+    }
+
+    /** The roll-ups covering the baseline (days where whole, else hours). */
+    List<Cover.Unit> units() {
+      return Cover.of(from.getEpochSecond(), to.getEpochSecond());
     }
   }
 }

@@ -40,6 +40,7 @@ public final class LuaScript {
     return text;
   }
 
+  /** Runs the script; any connection with scripting fits (a single server's or a cluster's). */
   public <T> Future<T> run(RedisScriptingAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
       String[] args, Context context) {
     return Future.<T>fromCompletionStage(redis.evalsha(sha, type, keys, args), context)

@@ -2,25 +2,22 @@ package news.engagement.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts: merging the top script's answer, and the trending score. */
+/** The pure parts: the order of a list, and the trending score. */
 class RankingTest {
   @Test
-  void tiesCutByTheLimitGoToTheLowestIds() {
-    // What top.lua returns for sums m=5, z=y=b=a=3 and limit 2: Redis lists equal sums by id descending,
-    // so the head ends with z; the ties part brings the lowest ids of that sum.
-    List<Object> reply = List.of(List.of("m", "5", "z", "3"), List.of("a", "3", "b", "3"));
-    assertThat(TopQuery.rank(reply, 2)).containsExactly(new TopItem("m", 5), new TopItem("a", 3));
-    assertThat(TopQuery.rank(reply, 10)).containsExactly(new TopItem("m", 5), new TopItem("a", 3),
-        new TopItem("b", 3), new TopItem("z", 3));
+  void highestFirstTiesByLowestIdAlsoWhenTheLimitCutsThroughATie() {
+    Map<String, Long> sums = Map.of("m", 5L, "z", 3L, "y", 3L, "b", 3L, "a", 3L);
+    assertThat(Ranking.top(sums, 2)).containsExactly(new TopItem("m", 5), new TopItem("a", 3));
+    assertThat(Ranking.top(sums, 10)).containsExactly(new TopItem("m", 5), new TopItem("a", 3),
+        new TopItem("b", 3), new TopItem("y", 3), new TopItem("z", 3));
   }
 
   @Test
   void nothingAtOrBelowZeroIsListed() {
-    List<Object> reply = List.of(List.of("a", "2", "b", "0", "c", "-1"), List.of());
-    assertThat(TopQuery.rank(reply, 10)).containsExactly(new TopItem("a", 2));
+    assertThat(Ranking.top(Map.of("a", 2L, "b", 0L, "c", -1L), 10)).containsExactly(new TopItem("a", 2));
   }
 
   @Test

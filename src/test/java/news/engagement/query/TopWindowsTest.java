@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Each window's bucket arithmetic on the real Redis, across UTC hour and day boundaries: a view at 23:58
  * ("late", 2 views) and one at 00:03 ("early", 1 view), then reads at the instants where each leaves
- * each window. Also the buckets' expiry. The events are sent once; every test only moves the read clock.
+ * each window (the builder rolls up hours and days as the clock passes them, also backwards: every test
+ * only moves the read clock). Also the buckets' expiry. The events are sent once.
  * Shares its Redis database with {@link TopTraceTest}, whose data lies in another year.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -85,33 +86,50 @@ class TopWindowsTest {
   }
 
   @Test
-  void everyBucketExpiresAfterItsWindowAndReadsLeaveNothingBehind() {
+  void rolledBucketsAndSumsExpireAndReadsLeaveNothingElseBehind() {
+    // At 01:00 the 23:00 hour and the 9th are closed (plus grace) and whole in every window's closed part.
+    clock.set(Instant.parse("2026-03-10T01:00:00Z"));
+    for (Window window : Window.values()) {
+      for (Metric metric : Metric.values()) {
+        top(service, "metric=" + metric.code() + "&window=" + window.code());
+      }
+    }
+    service.get("/v1/editor/trending");
     long late = Instant.parse("2026-03-09T23:58:00Z").getEpochSecond();
+    Keys keys = new Keys(Keys.DEFAULT_SHARDS);
+    int shard = keys.shardOf("late");
     RedisClient client = RedisClient.create();
     try (StatefulRedisConnection<String, String> connection = TestStores.redis(client, REDIS_DB)) {
       RedisCommands<String, String> redis = connection.sync();
-      for (String metric : new String[] {"views", "uniques"}) {
-        for (BucketSize size : BucketSize.values()) {
-          String key = service.service.keys().top(service.service.keys().shardOf("late"), metric, size,
-              size.startOf(late));
-          assertThat(redis.zscore(key, "late")).as(key).isEqualTo(2.0);
-          long ttl = redis.ttl(key);
-          // Kept for its window (plus a margin); the test ran for seconds, not hours.
-          assertThat(Duration.ofSeconds(ttl)).as(key)
-              .isLessThanOrEqualTo(size.retention())
-              .isGreaterThan(size.retention().minusMinutes(5));
+      for (BucketSize size : BucketSize.values()) {
+        // The batch writes 5-minute buckets; the builder rolls up hours and days.
+        String key = keys.top(shard, "views", size, size.startOf(late));
+        assertThat(redis.zscore(key, "late")).as(key).isEqualTo(2.0);
+        assertTtl(redis, key, size.retention());
+        String hll = keys.bucketUniques("late", size, size.startOf(late));
+        assertThat(redis.pfcount(hll)).as(hll).isEqualTo(2);
+        assertTtl(redis, hll, size.retention());
+      }
+      assertThat(redis.zrange(keys.rolled(shard), 0, -1)).contains("1h:" + BucketSize.HOUR.startOf(late),
+          "1d:" + BucketSize.DAY.startOf(late));
+      // The top lists' keys all expire; closed-window and baseline sums within minutes.
+      for (String key : redis.keys(Keys.PREFIX + "*")) {
+        if (key.matches(".*\\}:(t|ub|w|wu|rolled)(:.*)?")) {
+          assertThat(redis.ttl(key)).as(key).isPositive();
+        }
+        if (key.contains("}:w:")) {
+          assertThat(Duration.ofSeconds(redis.ttl(key))).as(key).isLessThanOrEqualTo(Duration.ofMinutes(70));
         }
       }
-      for (Window window : Window.values()) {
-        for (Metric metric : Metric.values()) {
-          top(service, "metric=" + metric.code() + "&window=" + window.code());
-        }
-      }
-      service.get("/v1/editor/trending");
-      assertThat(redis.keys(Keys.PREFIX + "tmp:*")).isEmpty();
     } finally {
       client.shutdown();
     }
+  }
+
+  private static void assertTtl(RedisCommands<String, String> redis, String key, Duration retention) {
+    // Kept for its window (plus a margin); the test ran for seconds, not hours.
+    assertThat(Duration.ofSeconds(redis.ttl(key))).as(key)
+        .isLessThanOrEqualTo(retention).isGreaterThan(retention.minusMinutes(5));
   }
 
   private void assertWindow(String window, String at, Map<String, Long> expected) {

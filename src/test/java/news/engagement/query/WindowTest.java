@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import news.engagement.counting.Keys;
 import news.engagement.counting.Keys.BucketSize;
 import org.junit.jupiter.api.Test;
 
@@ -50,12 +49,16 @@ class WindowTest {
 
   @Test
   void trendingBaselineIsTheWholeHoursBeforeTheWindowsFirstHour() {
-    Window.Baseline hour = Window.HOUR.baseline(new Keys(1), Instant.parse("2026-03-10T00:03:00Z"));
+    Window.Baseline hour = Window.HOUR.baseline(Instant.parse("2026-03-10T00:03:00Z"));
     // The window starts at 23:05, inside hour 23:00, so the baseline ends at 23:00 and never overlaps it.
     assertThat(hour.to()).isEqualTo(Instant.parse("2026-03-09T23:00:00Z"));
     assertThat(hour.from()).isEqualTo(Instant.parse("2026-03-08T23:00:00Z"));
+    // No whole UTC day fits in 08T23:00 .. 09T23:00: 24 hours.
+    assertThat(hour.units()).hasSize(24).allMatch(u -> u.size() == BucketSize.HOUR)
+        .startsWith(new Cover.Unit(BucketSize.HOUR, at("2026-03-08T23:00:00Z")))
+        .endsWith(new Cover.Unit(BucketSize.HOUR, at("2026-03-09T22:00:00Z")));
 
-    Window.Baseline day = Window.DAY.baseline(new Keys(1), Instant.parse("2026-03-10T12:30:00Z"));
+    Window.Baseline day = Window.DAY.baseline(Instant.parse("2026-03-10T12:30:00Z"));
     assertThat(day.to()).isEqualTo(Instant.parse("2026-03-09T13:00:00Z"));
     assertThat(day.length()).isEqualTo(Duration.ofDays(7));
     assertThat(Window.WEEK.trendable()).isFalse();
@@ -70,7 +73,7 @@ class WindowTest {
           .isGreaterThanOrEqualTo(window.bucket().length().multipliedBy(window.buckets()));
       if (window.trendable()) {
         assertThat(BucketSize.HOUR.retention()).as(window.code())
-            .isGreaterThan(Duration.between(window.baseline(new Keys(1), now).from(), now));
+            .isGreaterThan(Duration.between(window.baseline(now).from(), now));
       }
     }
   }

@@ -49,6 +49,7 @@ public final class RunningService implements AutoCloseable {
     vars.put("HTTP_PORT", "0");
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
     vars.put("BATCH_INTERVAL", "10ms");
+    vars.put("TOP_LISTS_MAX_AGE", "1ms"); // tests read top lists right after writing
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
