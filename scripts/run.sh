@@ -3,10 +3,34 @@
 # When REDIS_URL / CLICKHOUSE_URL are not set and nothing answers on the default ports, it installs
 # Redis and ClickHouse from Debian's packages and starts private ones it owns (data in .local-stores/),
 # stopped again when the service exits.
+# For this local run only: an unset EDITOR_TOKEN or VISITOR_SECRET is generated once and kept in
+# .local-stores/, so a restart keeps the editor's sign-in and the visitor hashes. The jar and the image
+# never do this: there they must be configured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stores=$PWD/.local-stores
+# LOCAL_STORES_DIR moves the data folder (tests use a temporary one).
+stores=${LOCAL_STORES_DIR:-$PWD/.local-stores}
+mkdir -p "$stores"
+
+# Prints the secret kept in FILE, first writing BYTES random bytes there as hex when it is missing.
+kept_secret() {
+  local file=$1 bytes=$2
+  if [ ! -s "$file" ]; then
+    (umask 077 && od -An -N"$bytes" -tx1 /dev/urandom | tr -d ' \n' >"$file")
+  fi
+  cat "$file"
+}
+token_generated=false
+if [ -z "${EDITOR_TOKEN:-}" ]; then
+  EDITOR_TOKEN=$(kept_secret "$stores/editor-token" 24)
+  token_generated=true
+fi
+if [ -z "${VISITOR_SECRET:-}" ]; then
+  VISITOR_SECRET=$(kept_secret "$stores/visitor-secret" 32)
+fi
+export EDITOR_TOKEN VISITOR_SECRET
+
 own_stores=false
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if [ -z "${REDIS_URL:-}" ] && ! answers 6379; then
@@ -22,6 +46,13 @@ fi
 
 if [ ! -f target/engagement-service.jar ] || [ -n "$(find src pom.xml -newer target/engagement-service.jar -print -quit)" ]; then
   mvn -B -q package -DskipTests
+fi
+
+desk="http://localhost:${HTTP_PORT:-8080}/editor"
+if $token_generated; then
+  echo "editor desk: $desk  token: $EDITOR_TOKEN  (kept in $stores/editor-token)"
+else
+  echo "editor desk: $desk  (sign in with your EDITOR_TOKEN)"
 fi
 
 export TZ=UTC

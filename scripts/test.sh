@@ -13,7 +13,7 @@ stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-test-stores.XXXXXX")
 trap 'scripts/stores.sh stop "$stores"; rm -rf "$stores"' EXIT
 
 scripts/stores.sh packages redis-server clickhouse-server clickhouse-client curl \
-  chromium chromium-driver prometheus wrk
+  chromium chromium-driver prometheus wrk docker-compose
 scripts/stores.sh start "$stores" "$redis_port" "$ch_port"
 scripts/stores.sh start-cluster "$stores" "$cluster_port"
 

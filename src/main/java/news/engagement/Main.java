@@ -48,7 +48,8 @@ public final class Main {
     }, "shutdown"));
     service.start().onFailure(err -> {
       LOG.error("Start-up failed", err);
-      System.exit(1);
+      // Not on the event loop: exit runs the shutdown hook, which waits for futures that need this thread.
+      new Thread(() -> System.exit(1), "exit").start();
     });
     // Vert.x threads do not keep the JVM alive: the main thread waits until the shutdown hook is done.
     stopped.await();

@@ -43,6 +43,7 @@ import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
 import news.engagement.web.EditorAuth;
 import news.engagement.web.HttpVerticle;
+import news.engagement.web.IndexPage;
 import news.engagement.web.Pages;
 import news.engagement.web.Routes;
 import org.slf4j.Logger;
@@ -140,6 +141,7 @@ public final class Service {
     TopHandler top = new TopHandler(new TopQuery(topLists));
     TrendingHandler trending = new TrendingHandler(new Trending(topLists));
     EditorAuth auth = new EditorAuth(config.editorToken());
+    Pages pages = new Pages(vertx, EventValidator::validArticle);
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
@@ -150,7 +152,8 @@ public final class Service {
         history::mount,
         new MetricsHandler(registry)::mount,
         health::mount,
-        new Pages(vertx, EventValidator::validArticle)::mount);
+        pages::mount,
+        new IndexPage(pages, config.editorToken().isPresent())::mount);
     return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
   }
 

@@ -23,6 +23,8 @@ import java.util.UUID;
 public final class MeteredVertx {
   /** Vert.x's HTTP server response timer; its histogram gives the dashboards' p50/p99 latency. */
   static final String HTTP_SERVER_RESPONSE_TIME = "vertx.http.server.response.time";
+  /** Prefix of every meter Vert.x registers. */
+  static final String VERTX_METERS = "vertx.";
   private static final Duration FASTEST_EXPECTED = Duration.ofMillis(1);
   private static final Duration SLOWEST_EXPECTED = Duration.ofSeconds(10);
 
@@ -31,7 +33,7 @@ public final class MeteredVertx {
 
   public static Vertx create(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    registry.config().meterFilter(latencyHistogram());
+    registry.config().meterFilter(latencyHistogram()).meterFilter(noVertxGauges());
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         // Vert.x keeps backends in a static map by name: a name of its own per instance keeps tests that
@@ -50,6 +52,17 @@ public final class MeteredVertx {
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+  }
+
+  /**
+   * Vert.x's gauges (active connections, active requests) are registered again on every new connection
+   * and request: vertx-micrometer-metrics relies on the registry ignoring a repeated registration, and
+   * Micrometer since 1.13.9 logs a WARN for the first repeat (vert-x3/vertx-micrometer-metrics#259,
+   * micrometer-metrics/micrometer#6931). A denied meter is never registered, so it cannot be repeated.
+   * No dashboard or alert reads those gauges; the counters and timers of the same families stay.
+   */
+  private static MeterFilter noVertxGauges() {
+    return MeterFilter.deny(id -> id.getType() == Meter.Type.GAUGE && id.getName().startsWith(VERTX_METERS));
   }
 
   /** Histogram buckets for the HTTP server response time only, bounded to 1 ms .. 10 s. */

@@ -83,7 +83,7 @@ public final class Pages {
         .onFailure(ctx::fail);
   }
 
-  private HttpServerResponse htmlHeaders(RoutingContext ctx, String cacheControl) {
+  HttpServerResponse htmlHeaders(RoutingContext ctx, String cacheControl) {
     return ctx.response()
         .putHeader("Content-Type", HTML)
         .putHeader("Cache-Control", cacheControl)

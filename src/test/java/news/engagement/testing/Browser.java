@@ -62,6 +62,21 @@ public final class Browser implements AutoCloseable {
         .until(condition);
   }
 
+  /**
+   * Makes the page a phone's (or any) screen: CSS width and height as given, with the meta viewport
+   * honoured as a mobile browser does. Applies to this page and the ones opened after.
+   */
+  public void viewport(int width, int height, boolean mobile) {
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of(
+        "width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+  }
+
+  /** How far the page is wider than its viewport, in CSS pixels: 0 when nothing scrolls sideways. */
+  public long horizontalOverflow() {
+    return (Long) driver.executeScript("var d = document.documentElement;"
+        + "return Math.max(0, d.scrollWidth - Math.min(window.innerWidth, d.clientWidth));");
+  }
+
   public Object js(String script, Object... args) {
     return driver.executeScript(script, args);
   }
