@@ -110,9 +110,17 @@ class BlackBoxIT {
     List<String> expected = value.entrySet().stream().filter(e -> e.getValue() > 0)
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
         .map(Map.Entry::getKey).toList();
-    JsonObject top = new JsonObject(service.get("/v1/top?metric=" + metric + "&window=1h&limit=100").body());
-    List<String> actual = top.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("article"))
-        .filter(a -> a.startsWith(prefix + "-")).toList();
+    // Lists are rebuilt every 2 s and served at most TOP_LISTS_MAX_AGE (3 s) old: the new order shows within that.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    List<String> actual;
+    do {
+      JsonObject top = new JsonObject(service.get("/v1/top?metric=" + metric + "&window=1h&limit=100").body());
+      actual = top.getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("article"))
+          .filter(a -> a.startsWith(prefix + "-")).toList();
+      if (!actual.equals(expected)) {
+        Thread.sleep(200);
+      }
+    } while (!actual.equals(expected) && System.nanoTime() < deadline);
     assertThat(actual).as("top %s", metric).isEqualTo(expected);
   }
 
