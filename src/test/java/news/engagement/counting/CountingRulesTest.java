@@ -1,12 +1,11 @@
 package news.engagement.counting;
 
+import news.engagement.testing.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -195,8 +194,7 @@ class CountingRulesTest {
     send(FIREFOX, "203.0.113.178", event("view", a, ",\"vid\":\"raw-vid-must-not-leak\""),
         event("share", a, ",\"vid\":\"raw-vid-must-not-leak\",\"network\":\"vk\""));
     service.awaitApplied();
-    RedisClient client = RedisClient.create();
-    try (StatefulRedisConnection<String, String> redis = TestStores.redis(client, DB)) {
+    try (TestRedis redis = TestStores.connect(DB)) {
       ScanIterator<String> keys = ScanIterator.scan(redis.sync(), ScanArgs.Builder.limit(1000));
       int seenKeys = 0;
       while (keys.hasNext()) {
@@ -212,8 +210,6 @@ class CountingRulesTest {
         }
       }
       assertThat(seenKeys).isGreaterThan(5);
-    } finally {
-      client.shutdown();
     }
   }
 

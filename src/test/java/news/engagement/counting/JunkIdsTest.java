@@ -3,17 +3,17 @@ package news.engagement.counting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import news.engagement.testing.LocalCluster;
 import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
+import news.engagement.testing.TestRedis;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -35,9 +35,8 @@ class JunkIdsTest {
   @Test
   void junkIdsLeaveRedisWithTheirProbation() throws Exception {
     String run = "junk-" + UUID.randomUUID().toString().substring(0, 8);
-    RedisClient client = RedisClient.create();
-    try (StatefulRedisConnection<String, String> admin = TestStores.redis(client, DB)) {
-      RedisCommands<String, String> redis = admin.sync();
+    try (TestRedis admin = TestStores.connect(DB)) {
+      RedisClusterCommands<String, String> redis = admin.sync();
       long before = usedMemory(redis);
       try (RunningService service = RunningService.start(DB, MutableClock.at("2026-11-24T16:00:00Z"),
           Map.of("PROBATION_TTL", "8s", "VIEW_DEDUP_WINDOW", "8s", "MAX_BATCH_EVENTS", "5000"))) {
@@ -67,13 +66,11 @@ class JunkIdsTest {
         assertThat(left).isZero();
         assertThat(after - before).isLessThan(IDS * BOUND_BYTES_PER_ID);
       }
-    } finally {
-      client.shutdown();
     }
   }
 
   /** Keys matching a pattern (this run's ids appear in per-article keys only). */
-  private static long keysMatching(RedisCommands<String, String> redis, String pattern) {
+  private static long keysMatching(RedisClusterCommands<String, String> redis, String pattern) {
     long n = 0;
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
@@ -84,8 +81,26 @@ class JunkIdsTest {
     return n;
   }
 
-  private static long usedMemory(RedisCommands<String, String> redis) {
-    Matcher m = USED.matcher(redis.info("memory"));
+  /** Redis' used memory; on the cluster, summed over every node (masters and their replicas alike). */
+  private static long usedMemory(RedisClusterCommands<String, String> redis) {
+    if (!TestStores.cluster()) {
+      String info = redis.info("memory");
+      return usedMemory(info);
+    }
+    try (LocalCluster cluster = new LocalCluster()) {
+      long sum = 0;
+      for (int port : cluster.ports()) {
+        if (cluster.isMaster(port)) {
+          String info = cluster.on(port, r -> r.info("memory"));
+          sum += usedMemory(info);
+        }
+      }
+      return sum;
+    }
+  }
+
+  private static long usedMemory(String info) {
+    Matcher m = USED.matcher(info);
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }

@@ -2,12 +2,11 @@ package news.engagement.counting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.Map;
 import java.util.UUID;
 import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
+import news.engagement.testing.TestRedis;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +22,9 @@ class QuarantineTest {
   void aPoisonedArticleIsSetAsideAndEverythingElseCounts() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String poisoned = "poisoned-" + run;
-    RedisClient client = RedisClient.create();
     try (RunningService service = RunningService.start(DB, MutableClock.at("2026-11-24T15:00:00Z"),
             Map.of("REDIS_SHARDS", "1"));   // one shard: every article of the request shares the batch
-         StatefulRedisConnection<String, String> admin = TestStores.redis(client, DB)) {
+         TestRedis admin = TestStores.connect(DB)) {
       Keys keys = service.service.keys();
       admin.sync().set(keys.counts(poisoned), "written by someone else");
 
@@ -51,8 +49,6 @@ class QuarantineTest {
       service.postEvents("{\"type\":\"view\",\"article\":\"good-" + run + "-0\",\"vid\":\"visitor-late\"}",
           RunningService.BROWSER_UA);
       assertThat(service.article("good-" + run + "-0").getLong("views")).isEqualTo(11);
-    } finally {
-      client.shutdown();
     }
   }
 }

@@ -1,5 +1,7 @@
 package news.engagement.history;
 
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import news.engagement.testing.TestRedis;
 import static news.engagement.history.HistoryTesting.article;
 import static news.engagement.history.HistoryTesting.clickhouseSums;
 import static news.engagement.history.HistoryTesting.dirtyMinutes;
@@ -9,9 +11,6 @@ import static news.engagement.history.HistoryTesting.traffic;
 import static news.engagement.testing.RunningService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
@@ -31,10 +30,9 @@ class ClickHouseOutageTest {
   void nothingIsLostOrDoubledAcrossAClickHouseOutageAndLagShowsTheDelay() throws Exception {
     Vertx vertx = Vertx.vertx();
     ClickHouseClient clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
-    RedisClient redisClient = RedisClient.create();
     MutableClock clock = MutableClock.at("2026-04-02T08:00:05Z");
-    try (StatefulRedisConnection<String, String> connection = TestStores.redis(redisClient, REDIS_DB)) {
-      RedisCommands<String, String> redis = connection.sync();
+    try (TestRedis connection = TestStores.connect(REDIS_DB)) {
+      RedisClusterCommands<String, String> redis = connection.sync();
       redis.flushdb();
       await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
       try (RunningService service = RunningService.start(REDIS_DB, clock,
@@ -62,7 +60,6 @@ class ClickHouseOutageTest {
       if (!ClickHouseProcess.answers()) {
         ClickHouseProcess.start();
       }
-      redisClient.shutdown();
       clickhouse.close();
       await(vertx.close());
     }

@@ -1,8 +1,8 @@
 package news.engagement.history;
 
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.api.sync.RedisCommands;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -96,7 +96,7 @@ final class HistoryTesting {
   }
 
   /** Dirty minutes over all shards (a minute with articles on two shards counts twice). */
-  static long dirtyMinutes(RedisCommands<String, String> redis) {
+  static long dirtyMinutes(RedisClusterCommands<String, String> redis) {
     Keys keys = new Keys(Keys.DEFAULT_SHARDS);
     long n = 0;
     for (int shard = 0; shard < keys.shards(); shard++) {

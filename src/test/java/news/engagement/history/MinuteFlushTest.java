@@ -1,5 +1,7 @@
 package news.engagement.history;
 
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import news.engagement.testing.TestRedis;
 import static news.engagement.history.HistoryTesting.article;
 import static news.engagement.history.HistoryTesting.clickhouseSums;
 import static news.engagement.history.HistoryTesting.dirtyMinutes;
@@ -9,9 +11,6 @@ import static news.engagement.history.HistoryTesting.traffic;
 import static news.engagement.testing.RunningService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -38,9 +37,8 @@ class MinuteFlushTest {
 
   private static Vertx vertx;
   private static ClickHouseClient clickhouse;
-  private static RedisClient redisClient;
-  private static StatefulRedisConnection<String, String> connection;
-  private static RedisCommands<String, String> redis;
+  private static TestRedis connection;
+  private static RedisClusterCommands<String, String> redis;
 
   private MutableClock clock;
   private RunningService service;
@@ -51,15 +49,13 @@ class MinuteFlushTest {
     vertx = Vertx.vertx();
     clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
     await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
-    redisClient = RedisClient.create();
-    connection = TestStores.redis(redisClient, REDIS_DB);
+    connection = TestStores.connect(REDIS_DB);
     redis = connection.sync();
   }
 
   @AfterAll
   static void closeStores() {
     connection.close();
-    redisClient.shutdown();
     clickhouse.close();
     await(vertx.close());
   }

@@ -1,5 +1,6 @@
 package news.engagement.history;
 
+import news.engagement.testing.TestRedis;
 import static news.engagement.history.HistoryTesting.article;
 import static news.engagement.history.HistoryTesting.dirtyMinutes;
 import static news.engagement.history.HistoryTesting.previews;
@@ -7,8 +8,6 @@ import static news.engagement.history.HistoryTesting.traffic;
 import static news.engagement.testing.RunningService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -37,10 +36,9 @@ class TimeseriesTest {
 
   @BeforeAll
   static void writeHistory() {
-    RedisClient redisClient = RedisClient.create();
     Vertx vertx = Vertx.vertx();
     ClickHouseClient clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
-    try (StatefulRedisConnection<String, String> connection = TestStores.redis(redisClient, REDIS_DB)) {
+    try (TestRedis connection = TestStores.connect(REDIS_DB)) {
       connection.sync().flushdb();
       await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
       MutableClock clock = MutableClock.at("2026-05-10T10:00:10Z");
@@ -58,7 +56,6 @@ class TimeseriesTest {
       traffic(service, article, "v4", 1, 0, 0);                 // next day
       HistoryTesting.await("flushed", Duration.ofSeconds(30), () -> dirtyMinutes(connection.sync()) == 0);
     } finally {
-      redisClient.shutdown();
       clickhouse.close();
       await(vertx.close());
     }

@@ -1,9 +1,8 @@
 package news.engagement.ingest;
 
+import news.engagement.testing.TestRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
@@ -72,11 +71,8 @@ class LimitsTest {
     } finally {
       service.close(); // stopping drains the buffer into Redis
     }
-    RedisClient client = RedisClient.create();
-    try (StatefulRedisConnection<String, String> redis = TestStores.redis(client, DB)) {
+    try (TestRedis redis = TestStores.connect(DB)) {
       assertThat(redis.sync().hget(new Keys(Keys.DEFAULT_SHARDS).counts(a), "views")).isEqualTo("3");
-    } finally {
-      client.shutdown();
     }
   }
 }

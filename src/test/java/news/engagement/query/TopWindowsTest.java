@@ -1,14 +1,13 @@
 package news.engagement.query;
 
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import news.engagement.testing.TestRedis;
 import static news.engagement.query.Traffic.ordered;
 import static news.engagement.query.Traffic.send;
 import static news.engagement.query.Traffic.top;
 import static news.engagement.query.Traffic.views;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -98,9 +97,8 @@ class TopWindowsTest {
     long late = Instant.parse("2026-03-09T23:58:00Z").getEpochSecond();
     Keys keys = new Keys(Keys.DEFAULT_SHARDS);
     int shard = keys.shardOf("late");
-    RedisClient client = RedisClient.create();
-    try (StatefulRedisConnection<String, String> connection = TestStores.redis(client, REDIS_DB)) {
-      RedisCommands<String, String> redis = connection.sync();
+    try (TestRedis connection = TestStores.connect(REDIS_DB)) {
+      RedisClusterCommands<String, String> redis = connection.sync();
       for (BucketSize size : BucketSize.values()) {
         // The batch writes 5-minute buckets; the builder rolls up hours and days.
         String key = keys.top(shard, "views", size, size.startOf(late));
@@ -121,12 +119,10 @@ class TopWindowsTest {
           assertThat(Duration.ofSeconds(redis.ttl(key))).as(key).isLessThanOrEqualTo(Duration.ofMinutes(70));
         }
       }
-    } finally {
-      client.shutdown();
     }
   }
 
-  private static void assertTtl(RedisCommands<String, String> redis, String key, Duration retention) {
+  private static void assertTtl(RedisClusterCommands<String, String> redis, String key, Duration retention) {
     // Kept for its window (plus a margin); the test ran for seconds, not hours.
     assertThat(Duration.ofSeconds(redis.ttl(key))).as(key)
         .isLessThanOrEqualTo(retention).isGreaterThan(retention.minusMinutes(5));

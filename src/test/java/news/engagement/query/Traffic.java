@@ -2,8 +2,6 @@ package news.engagement.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,11 +86,6 @@ final class Traffic {
 
   /** Empties a test class's own Redis database, so top lists hold only that test's articles. */
   static void flush(int database) {
-    RedisClient client = RedisClient.create();
-    try (StatefulRedisConnection<String, String> redis = TestStores.redis(client, database)) {
-      redis.sync().flushdb();
-    } finally {
-      client.shutdown();
-    }
+    TestStores.flush(database);
   }
 }

@@ -35,6 +35,12 @@ public final class LocalCluster implements AutoCloseable {
     return url;
   }
 
+  /** The seed nodes of the cluster URL. */
+  public static List<RedisURI> seedUris() {
+    return java.util.Arrays.stream(url().substring("redis-cluster://".length()).split(","))
+        .map(hostPort -> RedisURI.create("redis://" + hostPort)).toList();
+  }
+
   public List<Integer> ports() {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {

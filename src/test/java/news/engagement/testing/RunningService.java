@@ -42,7 +42,13 @@ public final class RunningService implements AutoCloseable {
    * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
    * limit and a 10 ms batch interval; {@code env} overrides any of those.
    */
+  private static Integer lastClusterDatabase;
+
   public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env) {
+    if (TestStores.cluster() && !Integer.valueOf(redisDatabase).equals(lastClusterDatabase)) {
+      TestStores.flush(redisDatabase); // the cluster has one database: a class of another database starts empty
+      lastClusterDatabase = redisDatabase;
+    }
     Map<String, String> vars = new HashMap<>();
     vars.put("REDIS_URL", TestStores.redisUrl(redisDatabase));
     vars.put("CLICKHOUSE_URL", TestStores.clickhouseUrl());

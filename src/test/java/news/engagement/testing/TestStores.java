@@ -11,9 +11,23 @@ public final class TestStores {
   private TestStores() {
   }
 
-  /** Redis URL for a database of its own (0..15): a test class that reads global keys picks one. */
+  /** Whether this run of the suite counts on the local Redis Cluster ({@code TEST_REDIS_MODE=cluster}). */
+  public static boolean cluster() {
+    return "cluster".equals(System.getenv("TEST_REDIS_MODE"));
+  }
+
+  /**
+   * Redis URL for a database of its own (0..15): a test class that reads global keys picks one. On the
+   * cluster (one database only) every class gets the cluster; {@link RunningService} empties it when
+   * the database number changes, so classes still see only their own data.
+   */
   public static String redisUrl(int database) {
-    return redisBase() + "/" + database;
+    return cluster() ? LocalCluster.url() : redisBase() + "/" + database;
+  }
+
+  /** A connection of the test's own, to the database or the cluster the service under test uses. */
+  public static TestRedis connect(int database) {
+    return TestRedis.connect(database);
   }
 
   public static String redisBase() {
@@ -36,11 +50,8 @@ public final class TestStores {
 
   /** Empties a database for a test class that owns it and reads global lists (top lists) from it. */
   public static void flush(int database) {
-    RedisClient client = RedisClient.create();
-    try (StatefulRedisConnection<String, String> connection = redis(client, database)) {
-      connection.sync().flushdb();
-    } finally {
-      client.shutdown();
+    try (TestRedis redis = connect(database)) {
+      redis.sync().flushdb();
     }
   }
 
