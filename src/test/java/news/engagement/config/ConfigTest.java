@@ -23,6 +23,7 @@ class ConfigTest {
     assertThat(c.viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.batchInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.readCacheTtl()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.editorToken()).isEmpty();
     assertThat(c.corsOrigins()).isEmpty();
     assertThat(c.trustedProxies()).isEmpty();
@@ -34,6 +35,7 @@ class ConfigTest {
   void readsEveryUnitOfDuration() {
     assertThat(of(Map.of("BATCH_INTERVAL", "50ms")).batchInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(of(Map.of("FLUSH_INTERVAL", "2s")).flushInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(of(Map.of("READ_CACHE_TTL", "250ms")).readCacheTtl()).isEqualTo(Duration.ofMillis(250));
     assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "30m")).viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "2h")).viewDedupWindow()).isEqualTo(Duration.ofHours(2));
     assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "1d")).viewDedupWindow()).isEqualTo(Duration.ofDays(1));

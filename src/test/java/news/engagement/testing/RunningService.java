@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import news.engagement.Service;
 import news.engagement.config.Config;
 import news.engagement.metrics.MeteredVertx;
@@ -40,20 +41,28 @@ public final class RunningService implements AutoCloseable {
 
   /**
    * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
-   * limit and a 10 ms batch interval; {@code env} overrides any of those.
+   * limit, a 10 ms batch interval and a 1 ms read cache (tests of counting read what Redis holds right
+   * after writing; the read cache's own tests set READ_CACHE_TTL and move its time source by hand);
+   * {@code env} overrides any of those.
    */
   public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env) {
+    return start(redisDatabase, clock, env, System::nanoTime);
+  }
+
+  /** As above, with the read caches' time source given. */
+  public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env, LongSupplier nanoTime) {
     Map<String, String> vars = new HashMap<>();
     vars.put("REDIS_URL", TestStores.redisUrl(redisDatabase));
     vars.put("CLICKHOUSE_URL", TestStores.clickhouseUrl());
     vars.put("HTTP_PORT", "0");
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
     vars.put("BATCH_INTERVAL", "10ms");
+    vars.put("READ_CACHE_TTL", "1ms");
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = MeteredVertx.create(registry);
-    Service service = new Service(vertx, config, registry, clock);
+    Service service = new Service(vertx, config, registry, clock, nanoTime);
     await(service.start());
     return new RunningService(vertx, service, registry);
   }

@@ -1,0 +1,272 @@
+package news.engagement.query;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import news.engagement.metrics.EngagementMetrics;
+
+/**
+ * The in-process cache in front of every public live read (SPEC "Reads under load"): per key at most one
+ * load per {@code ttl}; concurrent misses share that load; while a refresh is in flight, or after it
+ * failed, the last value is served with its age. The first reader after the ttl waits for the refresh,
+ * so a value older than the ttl is only ever served beside a refresh in flight or a failing store.
+ *
+ * <p>One cache per instance, shared by the HTTP verticles of every event loop, so the store sees one read
+ * per key per refresh whatever the number of cores. State is guarded by the cache's own lock: each
+ * critical section is a few map operations, never I/O, so the event loops wait on each other for well
+ * under a microsecond; a cache per verticle would avoid that and multiply store reads by the cores.
+ * Entries are kept in least-recently-read order and the oldest is dropped past {@code maxEntries}, so
+ * junk keys cannot grow memory.
+ */
+public final class ReadCache<K, V> {
+  /** Loads values for keys, in the order of the keys; one round trip for all of them where it can. */
+  @FunctionalInterface
+  public interface Source<K, V> {
+    Future<List<V>> load(List<K> keys, Context context);
+
+    /** A source that can only load one key at a time (a top list): one call per key, side by side. */
+    static <K, V> Source<K, V> oneByOne(BiFunction<K, Context, Future<V>> loadOne) {
+      return (keys, context) -> {
+        if (keys.size() == 1) {
+          return loadOne.apply(keys.get(0), context).map(List::of);
+        }
+        List<Future<V>> each = keys.stream().map(key -> loadOne.apply(key, context)).toList();
+        return Future.all(each).map(all -> all.<V>list());
+      };
+    }
+  }
+
+  /** What {@link #get} answers: the value, how long ago it was read, and whether the last read failed. */
+  public record Cached<V>(V value, long ageNanos, boolean storeFailing) {
+    public long ageSeconds() {
+      return ageNanos / 1_000_000_000L;
+    }
+  }
+
+  /** Settings shared by the caches of one instance: refresh interval, time source, meters. */
+  public record Settings(java.time.Duration ttl, LongSupplier nanoTime, MeterRegistry registry) {
+    public Settings {
+      Objects.requireNonNull(ttl, "ttl");
+      Objects.requireNonNull(nanoTime, "nanoTime");
+      Objects.requireNonNull(registry, "registry");
+    }
+  }
+
+  private final Source<K, V> source;
+  private final long ttlNanos;
+  private final LongSupplier nanoTime;
+  private final Counter hits;
+  private final Counter misses;
+  private final Counter stale;
+  private final Counter loads;
+  private final Counter loadFailures;
+  /** Access-ordered, guarded by {@code this}. */
+  private final LinkedHashMap<K, Entry<V>> entries;
+
+  /** @param name the {@code cache} tag of the meters: a fixed word, never a key */
+  public ReadCache(String name, Source<K, V> source, int maxEntries, Settings settings) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.ttlNanos = settings.ttl().toNanos();
+    this.nanoTime = settings.nanoTime();
+    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
+        return size() > maxEntries;
+      }
+    };
+    MeterRegistry registry = settings.registry();
+    hits = requests(registry, name, "hit");
+    misses = requests(registry, name, "miss");
+    stale = requests(registry, name, "stale");
+    loads = Counter.builder(EngagementMetrics.READ_CACHE_LOADS).description("Store reads made by the read cache")
+        .tag("cache", name).register(registry);
+    loadFailures = Counter.builder(EngagementMetrics.READ_CACHE_LOAD_FAILURES)
+        .description("Store reads of the read cache that failed").tag("cache", name).register(registry);
+    Gauge.builder(EngagementMetrics.READ_CACHE_ENTRIES, this, ReadCache::size)
+        .description("Keys held by the read cache").tag("cache", name).register(registry);
+  }
+
+  private static Counter requests(MeterRegistry registry, String name, String result) {
+    return Counter.builder(EngagementMetrics.READ_CACHE_REQUESTS)
+        .description("Reads answered by the read cache: hit (fresh), stale (old value while refreshing or "
+            + "while the store fails), miss (waited for a store read)")
+        .tag("cache", name).tag("result", result).register(registry);
+  }
+
+  public Future<Cached<V>> get(K key, Context context) {
+    return getAll(List.of(key), context).map(list -> list.get(0));
+  }
+
+  /**
+   * The values of {@code keys}, in their order. Only the keys with nothing fresh are loaded, all in one
+   * {@link Source#load} call. Fails only if a key has no value at all and its load failed.
+   */
+  @SuppressWarnings("unchecked")
+  public Future<List<Cached<V>>> getAll(List<K> keys, Context context) {
+    Object[] answers = new Object[keys.size()];
+    long now = nanoTime.getAsLong();
+    Load load = null;
+    boolean waits = false;
+    synchronized (this) {
+      for (int i = 0; i < keys.size(); i++) {
+        K key = keys.get(i);
+        Entry<V> entry = entries.computeIfAbsent(key, k -> new Entry<>());
+        Object answer = answer(entry, now);
+        if (answer == null) {
+          load = load != null ? load : new Load(now);
+          answer = load.add(key, entry);
+        }
+        waits |= answer instanceof Future;
+        answers[i] = answer;
+      }
+    }
+    if (load != null) {
+      load.start(context);
+    }
+    if (!waits) {
+      List<Cached<V>> ready = new ArrayList<>(answers.length);
+      for (Object answer : answers) {
+        ready.add((Cached<V>) answer);
+      }
+      return Future.succeededFuture(ready);
+    }
+    List<Future<Cached<V>>> pending = new ArrayList<>(answers.length);
+    for (Object answer : answers) {
+      pending.add(answer instanceof Future ? onContext((Future<Cached<V>>) answer, context)
+          : Future.succeededFuture((Cached<V>) answer));
+    }
+    return Future.all(pending).map(all -> all.<Cached<V>>list());
+  }
+
+  /**
+   * What to answer for an entry without a new load: a {@link Cached}, a {@code Future<Cached>} to wait
+   * for, or null when the store must be read. Called holding the lock.
+   */
+  private Object answer(Entry<V> entry, long now) {
+    if (entry.value != null && now - entry.loadedAt < ttlNanos) {
+      hits.increment();
+      return entry.cached(now, false);
+    }
+    boolean failedRecently = entry.failing && now - entry.failedAt < ttlNanos;
+    if (entry.inFlight == null && !failedRecently) {
+      return null;
+    }
+    // Someone is reading the store, or it failed moments ago: do not ask again.
+    if (entry.value != null) {
+      stale.increment();
+      return entry.cached(now, entry.failing);
+    }
+    misses.increment();
+    return entry.inFlight != null ? entry.inFlight.map(v -> new Cached<>(v, 0, false))
+        : Future.failedFuture(entry.failure);
+  }
+
+  /** One read of the store for the keys that had nothing fresh in one {@link #getAll} call. */
+  private final class Load {
+    private final long startedAt;
+    private final List<K> keys = new ArrayList<>(1);
+    private final List<Entry<V>> loading = new ArrayList<>(1);
+    private final Promise<List<V>> promise = Promise.promise();
+    /** Completes after the entries took the result, so no waiter sees a stale entry state. */
+    private final Future<List<V>> applied = promise.future().andThen((AsyncResult<List<V>> ar) -> apply(ar));
+
+    Load(long startedAt) {
+      this.startedAt = startedAt;
+    }
+
+    /** Called holding the lock. The first reader after the ttl waits; on failure it gets the old value. */
+    Future<Cached<V>> add(K key, Entry<V> entry) {
+      misses.increment();
+      int index = keys.size();
+      keys.add(key);
+      loading.add(entry);
+      entry.inFlight = applied.map(values -> values.get(index));
+      V old = entry.value;
+      long oldLoadedAt = entry.loadedAt;
+      return entry.inFlight.map(v -> new Cached<>(v, 0, false)).recover(err -> old == null
+          ? Future.failedFuture(err)
+          : Future.succeededFuture(new Cached<>(old, nanoTime.getAsLong() - oldLoadedAt, true)));
+    }
+
+    void start(Context context) {
+      loads.increment();
+      Future<List<V>> loaded;
+      try {
+        loaded = source.load(keys, context);
+      } catch (RuntimeException e) {
+        loaded = Future.failedFuture(e);
+      }
+      loaded.onComplete(ar -> promise.handle(ar.succeeded() && ar.result().size() != keys.size()
+          ? Future.failedFuture(new IllegalStateException("source answered " + ar.result().size()
+              + " values for " + keys.size() + " keys"))
+          : ar));
+    }
+
+    private void apply(AsyncResult<List<V>> ar) {
+      synchronized (ReadCache.this) {
+        for (int i = 0; i < keys.size(); i++) {
+          Entry<V> entry = loading.get(i);
+          entry.inFlight = null;
+          entry.failing = ar.failed();
+          if (ar.succeeded()) {
+            entry.value = ar.result().get(i);
+            entry.loadedAt = startedAt;
+            entry.failure = null;
+          } else {
+            entry.failedAt = startedAt;
+            entry.failure = ar.cause();
+          }
+        }
+      }
+      if (ar.failed()) {
+        loadFailures.increment();
+      }
+    }
+  }
+
+  /** Waiters from another event loop get their answer on their own loop, as Vert.x handlers expect. */
+  private static <T> Future<T> onContext(Future<T> future, Context context) {
+    if (future.isComplete()) {
+      return future;
+    }
+    Promise<T> promise = Promise.promise();
+    future.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        promise.handle(ar);
+      } else {
+        context.runOnContext(v -> promise.handle(ar));
+      }
+    });
+    return promise.future();
+  }
+
+  synchronized int size() {
+    return entries.size();
+  }
+
+  /** One key's state; fields guarded by the cache's lock. */
+  private static final class Entry<V> {
+    V value;
+    long loadedAt;
+    Future<V> inFlight;
+    boolean failing;
+    long failedAt;
+    Throwable failure;
+
+    Cached<V> cached(long now, boolean storeFailing) {
+      return new Cached<>(value, now - loadedAt, storeFailing);
+    }
+  }
+}
