@@ -142,7 +142,8 @@ public final class Service {
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready);
     // One set of read caches per instance, shared by every event loop's server.
-    ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), nanoTime, registry);
+    ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
+        registry);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async())::many, reads);
     TopHandler top = new TopHandler(new TopQuery(redis.async(), clock)::top, reads);
     TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock)::trending, reads);

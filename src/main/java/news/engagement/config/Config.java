@@ -25,7 +25,8 @@ public record Config(
     int maxPendingEvents,
     int maxBatchEvents,
     int rateLimitPerMinute,
-    Duration readCacheTtl) {
+    Duration readCacheTtl,
+    Duration readCacheMaxStale) {
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -49,7 +50,8 @@ public record Config(
         vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
         vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
         vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000),
-        vars.duration("READ_CACHE_TTL", Duration.ofSeconds(1)));
+        vars.duration("READ_CACHE_TTL", Duration.ofSeconds(1)),
+        vars.duration("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)));
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -64,6 +66,6 @@ public record Config(
   public Config withHttpPort(int port) {
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
-        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, readCacheTtl);
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, readCacheTtl, readCacheMaxStale);
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,10 @@ import news.engagement.metrics.EngagementMetrics;
 /**
  * The in-process cache in front of every public live read (SPEC "Reads under load"): per key at most one
  * load per {@code ttl}; concurrent misses share that load; while a refresh is in flight, or after it
- * failed, the last value is served with its age. The first reader after the ttl waits for the refresh,
- * so a value older than the ttl is only ever served beside a refresh in flight or a failing store.
+ * failed, the last value is served with its age. A reader after the ttl gets the value held at once and
+ * starts its refresh, so reads never wait behind Redis for keys read at least every {@code ttl +
+ * maxStale}; a value older than that is only served while the store fails (readers otherwise wait for
+ * the refresh), which bounds how old an answer can be.
  *
  * <p>One cache per instance, shared by the HTTP verticles of every event loop, so the store sees one read
  * per key per refresh whatever the number of cores. State is guarded by the cache's own lock: each
@@ -55,17 +58,25 @@ public final class ReadCache<K, V> {
     }
   }
 
-  /** Settings shared by the caches of one instance: refresh interval, time source, meters. */
-  public record Settings(java.time.Duration ttl, LongSupplier nanoTime, MeterRegistry registry) {
+  /**
+   * Settings shared by the caches of one instance: refresh interval; how long past it a value is still
+   * answered at once while it is refreshed behind the reader; time source; meters.
+   */
+  public record Settings(Duration ttl, Duration maxStale, LongSupplier nanoTime, MeterRegistry registry) {
     public Settings {
       Objects.requireNonNull(ttl, "ttl");
+      Objects.requireNonNull(maxStale, "maxStale");
       Objects.requireNonNull(nanoTime, "nanoTime");
       Objects.requireNonNull(registry, "registry");
     }
   }
 
   private final Source<K, V> source;
+  /** Marks an answer of {@link #answer}: serve the value held now, and refresh it behind the reader. */
+  private static final Object REFRESH = new Object();
+
   private final long ttlNanos;
+  private final long maxStaleNanos;
   private final LongSupplier nanoTime;
   private final Counter hits;
   private final Counter misses;
@@ -79,6 +90,7 @@ public final class ReadCache<K, V> {
   public ReadCache(String name, Source<K, V> source, int maxEntries, Settings settings) {
     this.source = Objects.requireNonNull(source, "source");
     this.ttlNanos = settings.ttl().toNanos();
+    this.maxStaleNanos = settings.maxStale().toNanos();
     this.nanoTime = settings.nanoTime();
     this.entries = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -125,8 +137,12 @@ public final class ReadCache<K, V> {
         Entry<V> entry = entries.computeIfAbsent(key, k -> new Entry<>());
         Object answer = answer(entry, now);
         if (answer == null) {
+          misses.increment();
+        }
+        if (answer == null || answer == REFRESH) {
           load = load != null ? load : new Load(now);
-          answer = load.add(key, entry);
+          Future<Cached<V>> loaded = load.add(key, entry);
+          answer = answer == REFRESH ? entry.cached(now, entry.failing) : loaded;
         }
         waits |= answer instanceof Future;
         answers[i] = answer;
@@ -151,26 +167,41 @@ public final class ReadCache<K, V> {
   }
 
   /**
-   * What to answer for an entry without a new load: a {@link Cached}, a {@code Future<Cached>} to wait
-   * for, or null when the store must be read. Called holding the lock.
+   * What to answer for an entry: a {@link Cached}, a {@code Future<Cached>} to wait for, {@link #REFRESH}
+   * (answer the value held and read the store behind it) or null (wait for a read of the store).
+   * Called holding the lock.
    */
   private Object answer(Entry<V> entry, long now) {
-    if (entry.value != null && now - entry.loadedAt < ttlNanos) {
+    long age = now - entry.loadedAt;
+    if (entry.value != null && age < ttlNanos) {
       hits.increment();
       return entry.cached(now, false);
     }
     boolean failedRecently = entry.failing && now - entry.failedAt < ttlNanos;
+    boolean servable = entry.value != null && (age < ttlNanos + maxStaleNanos || failedRecently);
     if (entry.inFlight == null && !failedRecently) {
+      if (servable) {
+        stale.increment();
+        return REFRESH;
+      }
       return null;
     }
     // Someone is reading the store, or it failed moments ago: do not ask again.
-    if (entry.value != null) {
+    if (servable) {
       stale.increment();
       return entry.cached(now, entry.failing);
     }
     misses.increment();
-    return entry.inFlight != null ? entry.inFlight.map(v -> new Cached<>(v, 0, false))
-        : Future.failedFuture(entry.failure);
+    return entry.inFlight != null ? awaitRefresh(entry) : Future.failedFuture(entry.failure);
+  }
+
+  /** The refresh in flight; if it fails, the value held before it (marked so), else the failure. */
+  private Future<Cached<V>> awaitRefresh(Entry<V> entry) {
+    V old = entry.value;
+    long oldLoadedAt = entry.loadedAt;
+    return entry.inFlight.map(v -> new Cached<>(v, 0, false)).recover(err -> old == null
+        ? Future.failedFuture(err)
+        : Future.succeededFuture(new Cached<>(old, nanoTime.getAsLong() - oldLoadedAt, true)));
   }
 
   /** One read of the store for the keys that had nothing fresh in one {@link #getAll} call. */
@@ -186,18 +217,13 @@ public final class ReadCache<K, V> {
       this.startedAt = startedAt;
     }
 
-    /** Called holding the lock. The first reader after the ttl waits; on failure it gets the old value. */
+    /** Called holding the lock: the key joins this read; the answer is for a reader who waits for it. */
     Future<Cached<V>> add(K key, Entry<V> entry) {
-      misses.increment();
       int index = keys.size();
       keys.add(key);
       loading.add(entry);
       entry.inFlight = applied.map(values -> values.get(index));
-      V old = entry.value;
-      long oldLoadedAt = entry.loadedAt;
-      return entry.inFlight.map(v -> new Cached<>(v, 0, false)).recover(err -> old == null
-          ? Future.failedFuture(err)
-          : Future.succeededFuture(new Cached<>(old, nanoTime.getAsLong() - oldLoadedAt, true)));
+      return awaitRefresh(entry);
     }
 
     void start(Context context) {

@@ -24,6 +24,7 @@ class ConfigTest {
     assertThat(c.batchInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.readCacheTtl()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.readCacheMaxStale()).isEqualTo(Duration.ofSeconds(4));
     assertThat(c.editorToken()).isEmpty();
     assertThat(c.corsOrigins()).isEmpty();
     assertThat(c.trustedProxies()).isEmpty();

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
 class ReadsUnderLoadTest {
   private static final int DB = 0;
   private static final Duration TTL = Duration.ofSeconds(1);
+  private static final Duration MAX_STALE = Duration.ofSeconds(4);
+  /** Past this a value is not served while Redis answers: the reader waits for the re-read. */
+  private static final long TOO_OLD = TTL.plus(MAX_STALE).toNanos();
 
   private final AtomicLong ticker = new AtomicLong(5_000_000_000L);
   private RunningService service;
@@ -38,7 +41,8 @@ class ReadsUnderLoadTest {
   @BeforeEach
   void start() {
     service = RunningService.start(DB, MutableClock.at("2026-12-01T10:00:00Z"),
-        Map.of("READ_CACHE_TTL", TTL.toMillis() + "ms", "CLICKHOUSE_DATABASE", "test_reads"), ticker::get);
+        Map.of("READ_CACHE_TTL", TTL.toMillis() + "ms",
+        "READ_CACHE_MAX_STALE", MAX_STALE.toMillis() + "ms", "CLICKHOUSE_DATABASE", "test_reads"), ticker::get);
   }
 
   @AfterEach
@@ -92,7 +96,7 @@ class ReadsUnderLoadTest {
   }
 
   @Test
-  void aWriteIsServedOnceTheTtlHasPassed() {
+  void aWriteIsServedOnceTheTtlHasPassed() throws InterruptedException {
     String id = article("fresh");
     Traffic.send(service, Traffic.views(id, "a", 1));
     assertThat(get("/v1/articles/" + id, null).bodyAsJsonObject().getLong("views")).isEqualTo(1);
@@ -101,7 +105,21 @@ class ReadsUnderLoadTest {
     HttpResponse<Buffer> cached = get("/v1/articles/" + id, null);
     assertThat(cached.bodyAsJsonObject().getLong("views")).as("inside the ttl").isEqualTo(1);
     ticker.addAndGet(TTL.toNanos());
-    assertThat(get("/v1/articles/" + id, null).bodyAsJsonObject().getLong("views")).isEqualTo(2);
+    HttpResponse<Buffer> stale = get("/v1/articles/" + id, null);
+    assertThat(stale.bodyAsJsonObject().getLong("views")).as("past the ttl: at once, re-read behind").isEqualTo(1);
+    assertThat(stale.getHeader("Age")).isEqualTo("1");
+    assertThat(stale.getHeader("X-Stale-Reason")).isNull();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (get("/v1/articles/" + id, null).bodyAsJsonObject().getLong("views") != 2) {
+      assertThat(System.nanoTime()).as("the re-read never landed").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+
+    Traffic.send(service, Traffic.views(id, "c", 1));
+    ticker.addAndGet(TOO_OLD);
+    HttpResponse<Buffer> waited = get("/v1/articles/" + id, null);
+    assertThat(waited.bodyAsJsonObject().getLong("views")).as("too old to serve: waits for Redis").isEqualTo(3);
+    assertThat(waited.getHeader("Age")).isEqualTo("0");
   }
 
   @Test
@@ -128,7 +146,7 @@ class ReadsUnderLoadTest {
     assertThat(get(list, listTag).statusCode()).isEqualTo(304);
 
     Traffic.send(service, Traffic.views(id, "f", 1));
-    ticker.addAndGet(TTL.toNanos());
+    ticker.addAndGet(TOO_OLD);
     HttpResponse<Buffer> changed = get("/v1/articles/" + id, etag);
     assertThat(changed.statusCode()).isEqualTo(200);
     assertThat(changed.bodyAsJsonObject().getLong("views")).isEqualTo(3);
@@ -159,12 +177,12 @@ class ReadsUnderLoadTest {
     assertThat(before.getHeader("X-Stale-Reason")).isNull();
     RedisProcess.stop();
     try {
-      ticker.addAndGet(2 * TTL.toNanos());
+      ticker.addAndGet(TOO_OLD + TTL.toNanos());
       HttpResponse<Buffer> stale = get("/v1/articles/" + id, null);
       assertThat(stale.statusCode()).isEqualTo(200);
       assertThat(stale.bodyAsJsonObject()).isEqualTo(before.bodyAsJsonObject());
       assertThat(stale.getHeader("X-Stale-Reason")).isEqualTo("store-unavailable");
-      assertThat(stale.getHeader("Age")).isEqualTo("2");
+      assertThat(stale.getHeader("Age")).isEqualTo("6");
       assertThat(stale.getHeader("ETag")).isEqualTo(before.getHeader("ETag"));
 
       HttpResponse<Buffer> nothing = get("/v1/articles/" + never, null);
@@ -179,7 +197,7 @@ class ReadsUnderLoadTest {
     JsonObject fresh = null;
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (fresh == null && System.nanoTime() < deadline) {
-      ticker.addAndGet(TTL.toNanos());
+      ticker.addAndGet(TOO_OLD);
       HttpResponse<Buffer> response = get("/v1/articles/" + never, null);
       if (response.statusCode() == 200 && response.getHeader("X-Stale-Reason") == null) {
         fresh = response.bodyAsJsonObject();
