@@ -117,8 +117,20 @@ public final class ReadCache<K, V> {
         .tag("cache", name).tag("result", result).register(registry);
   }
 
+  /** The value of one key; a hit completes at once, with no allocation beyond the answer. */
+  @SuppressWarnings("unchecked")
   public Future<Cached<V>> get(K key, Context context) {
-    return getAll(List.of(key), context).map(list -> list.get(0));
+    long now = nanoTime.getAsLong();
+    List<Load> load = new ArrayList<>(0);
+    Object answer;
+    synchronized (this) {
+      answer = resolve(key, now, load);
+    }
+    if (!load.isEmpty()) {
+      load.get(0).start(context);
+    }
+    return answer instanceof Future ? onContext((Future<Cached<V>>) answer, context)
+        : Future.succeededFuture((Cached<V>) answer);
   }
 
   /**
@@ -129,27 +141,17 @@ public final class ReadCache<K, V> {
   public Future<List<Cached<V>>> getAll(List<K> keys, Context context) {
     Object[] answers = new Object[keys.size()];
     long now = nanoTime.getAsLong();
-    Load load = null;
+    List<Load> load = new ArrayList<>(0);
     boolean waits = false;
     synchronized (this) {
       for (int i = 0; i < keys.size(); i++) {
-        K key = keys.get(i);
-        Entry<V> entry = entries.computeIfAbsent(key, k -> new Entry<>());
-        Object answer = answer(entry, now);
-        if (answer == null) {
-          misses.increment();
-        }
-        if (answer == null || answer == REFRESH) {
-          load = load != null ? load : new Load(now);
-          Future<Cached<V>> loaded = load.add(key, entry);
-          answer = answer == REFRESH ? entry.cached(now, entry.failing) : loaded;
-        }
+        Object answer = resolve(keys.get(i), now, load);
         waits |= answer instanceof Future;
         answers[i] = answer;
       }
     }
-    if (load != null) {
-      load.start(context);
+    if (!load.isEmpty()) {
+      load.get(0).start(context);
     }
     if (!waits) {
       List<Cached<V>> ready = new ArrayList<>(answers.length);
@@ -164,6 +166,26 @@ public final class ReadCache<K, V> {
           : Future.succeededFuture((Cached<V>) answer));
     }
     return Future.all(pending).map(all -> all.<Cached<V>>list());
+  }
+
+  /**
+   * A {@link Cached} to answer now or a {@code Future<Cached>} to wait for; a key that needs the store
+   * joins the one {@link Load} of the call, created in {@code load} when first needed. Holding the lock.
+   */
+  private Object resolve(K key, long now, List<Load> load) {
+    Entry<V> entry = entries.computeIfAbsent(key, k -> new Entry<>());
+    Object answer = answer(entry, now);
+    if (answer != null && answer != REFRESH) {
+      return answer;
+    }
+    if (answer == null) {
+      misses.increment();
+    }
+    if (load.isEmpty()) {
+      load.add(new Load(now));
+    }
+    Future<Cached<V>> loaded = load.get(0).add(key, entry);
+    return answer == REFRESH ? entry.cached(now, entry.failing) : loaded;
   }
 
   /**
