@@ -50,8 +50,8 @@ public record Config(
         vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
         vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
         vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000),
-        vars.duration("READ_CACHE_TTL", Duration.ofSeconds(1)),
-        vars.duration("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)));
+        vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
+        vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)));
   }
 
   /** The Redis URL to use: the configured one, else the local default. */

@@ -69,13 +69,22 @@ final class Vars {
   }
 
   Duration duration(String name, Duration fallback) {
+    Duration value = durationOrZero(name, fallback);
+    if (value.isZero()) {
+      throw new ConfigException(name, optional(name).orElse("0"), "a duration above zero such as 50ms, 1s, 30m, 2h or 1d");
+    }
+    return value;
+  }
+
+  /** A duration where 0 (e.g. {@code 0s}) is meaningful, such as "keep nothing". */
+  Duration durationOrZero(String name, Duration fallback) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {
       return fallback;
     }
     Matcher m = DURATION.matcher(raw.get());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new ConfigException(name, raw.get(), "a duration above zero such as 50ms, 1s, 30m, 2h or 1d");
+    if (!m.matches()) {
+      throw new ConfigException(name, raw.get(), "a duration such as 0s, 50ms, 1s, 30m, 2h or 1d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -50,7 +50,7 @@ public final class ArticlesHandler {
           "article must be 1 to 128 characters of A-Z a-z 0-9 . _ : / -, starting with a letter or digit");
       return;
     }
-    cache.get(id, ctx.vertx().getOrCreateContext())
+    cache.get(id, ctx.vertx().getOrCreateContext(), HttpCaching.staleAllowed(ctx))
         .onSuccess(c -> HttpCaching.send(ctx, CACHE_CONTROL, c.value().body(), c.value().etag(), c.ageSeconds(),
             c.storeFailing()))
         .onFailure(err -> unavailable(ctx));
@@ -73,7 +73,7 @@ public final class ArticlesHandler {
         return;
       }
     }
-    cache.getAll(ids, ctx.vertx().getOrCreateContext())
+    cache.getAll(ids, ctx.vertx().getOrCreateContext(), HttpCaching.staleAllowed(ctx))
         .onSuccess(entries -> sendList(ctx, entries))
         .onFailure(err -> unavailable(ctx));
   }

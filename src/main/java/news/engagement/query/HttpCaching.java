@@ -20,6 +20,16 @@ final class HttpCaching {
   private HttpCaching() {
   }
 
+  /**
+   * Whether the reader asked to revalidate ({@code Cache-Control: no-cache} or {@code max-age=0}, what a
+   * browser's reload and the page script's {@code cache: 'no-cache'} send): it then gets nothing older
+   * than the read cache's ttl while Redis answers.
+   */
+  static boolean staleAllowed(RoutingContext ctx) {
+    String asked = ctx.request().getHeader(HttpHeaders.CACHE_CONTROL);
+    return asked == null || !(asked.contains("no-cache") || asked.contains("max-age=0"));
+  }
+
   /** Writes the answer, or {@code 304} without a body when {@code If-None-Match} names its tag. */
   static void send(RoutingContext ctx, CharSequence cacheControl, Buffer body, String etag, long ageSeconds,
       boolean storeFailing) {

@@ -71,10 +71,10 @@ public final class ReadCache<K, V> {
     }
   }
 
-  private final Source<K, V> source;
   /** Marks an answer of {@link #answer}: serve the value held now, and refresh it behind the reader. */
   private static final Object REFRESH = new Object();
 
+  private final Source<K, V> source;
   private final long ttlNanos;
   private final long maxStaleNanos;
   private final LongSupplier nanoTime;
@@ -117,14 +117,22 @@ public final class ReadCache<K, V> {
         .tag("cache", name).tag("result", result).register(registry);
   }
 
-  /** The value of one key; a hit completes at once, with no allocation beyond the answer. */
-  @SuppressWarnings("unchecked")
   public Future<Cached<V>> get(K key, Context context) {
+    return get(key, context, true);
+  }
+
+  /**
+   * The value of one key; a hit completes at once, with no allocation beyond the answer. Without
+   * {@code staleAllowed} (a reader who asked to revalidate) nothing past the ttl is answered while the
+   * store answers: the reader waits for the refresh, which is still one per key per ttl.
+   */
+  @SuppressWarnings("unchecked")
+  public Future<Cached<V>> get(K key, Context context, boolean staleAllowed) {
     long now = nanoTime.getAsLong();
     List<Load> load = new ArrayList<>(0);
     Object answer;
     synchronized (this) {
-      answer = resolve(key, now, load);
+      answer = resolve(key, now, staleAllowed ? maxStaleNanos : 0, load);
     }
     if (!load.isEmpty()) {
       load.get(0).start(context);
@@ -137,15 +145,20 @@ public final class ReadCache<K, V> {
    * The values of {@code keys}, in their order. Only the keys with nothing fresh are loaded, all in one
    * {@link Source#load} call. Fails only if a key has no value at all and its load failed.
    */
-  @SuppressWarnings("unchecked")
   public Future<List<Cached<V>>> getAll(List<K> keys, Context context) {
+    return getAll(keys, context, true);
+  }
+
+  /** As {@link #get(Object, Context, boolean)}, for several keys at once. */
+  @SuppressWarnings("unchecked")
+  public Future<List<Cached<V>>> getAll(List<K> keys, Context context, boolean staleAllowed) {
     Object[] answers = new Object[keys.size()];
     long now = nanoTime.getAsLong();
     List<Load> load = new ArrayList<>(0);
     boolean waits = false;
     synchronized (this) {
       for (int i = 0; i < keys.size(); i++) {
-        Object answer = resolve(keys.get(i), now, load);
+        Object answer = resolve(keys.get(i), now, staleAllowed ? maxStaleNanos : 0, load);
         waits |= answer instanceof Future;
         answers[i] = answer;
       }
@@ -172,9 +185,9 @@ public final class ReadCache<K, V> {
    * A {@link Cached} to answer now or a {@code Future<Cached>} to wait for; a key that needs the store
    * joins the one {@link Load} of the call, created in {@code load} when first needed. Holding the lock.
    */
-  private Object resolve(K key, long now, List<Load> load) {
+  private Object resolve(K key, long now, long maxStale, List<Load> load) {
     Entry<V> entry = entries.computeIfAbsent(key, k -> new Entry<>());
-    Object answer = answer(entry, now);
+    Object answer = answer(entry, now, maxStale);
     if (answer != null && answer != REFRESH) {
       return answer;
     }
@@ -193,14 +206,14 @@ public final class ReadCache<K, V> {
    * (answer the value held and read the store behind it) or null (wait for a read of the store).
    * Called holding the lock.
    */
-  private Object answer(Entry<V> entry, long now) {
+  private Object answer(Entry<V> entry, long now, long maxStale) {
     long age = now - entry.loadedAt;
     if (entry.value != null && age < ttlNanos) {
       hits.increment();
       return entry.cached(now, false);
     }
     boolean failedRecently = entry.failing && now - entry.failedAt < ttlNanos;
-    boolean servable = entry.value != null && (age < ttlNanos + maxStaleNanos || failedRecently);
+    boolean servable = entry.value != null && (age < ttlNanos + maxStale || failedRecently);
     if (entry.inFlight == null && !failedRecently) {
       if (servable) {
         stale.increment();

@@ -62,7 +62,7 @@ public final class TopHandler {
       Errors.send(ctx, 400, bad.code, bad.getMessage());
       return;
     }
-    cache.get(key, ctx.vertx().getOrCreateContext())
+    cache.get(key, ctx.vertx().getOrCreateContext(), HttpCaching.staleAllowed(ctx))
         .onSuccess(c -> HttpCaching.send(ctx, CACHE_CONTROL.get(key.window()), c.value().body(), c.value().etag(),
             c.ageSeconds(), c.storeFailing()))
         .onFailure(err -> {

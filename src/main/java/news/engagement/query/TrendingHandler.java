@@ -54,7 +54,7 @@ public final class TrendingHandler {
       Errors.send(ctx, 400, bad.code, bad.getMessage());
       return;
     }
-    cache.get(key, ctx.vertx().getOrCreateContext())
+    cache.get(key, ctx.vertx().getOrCreateContext(), HttpCaching.staleAllowed(ctx))
         .onSuccess(c -> HttpCaching.send(ctx, CACHE_CONTROL, c.value().body(), c.value().etag(), c.ageSeconds(),
             c.storeFailing()))
         .onFailure(err -> {

@@ -123,6 +123,26 @@ class ReadsUnderLoadTest {
   }
 
   @Test
+  void aReaderWhoAsksToRevalidateGetsNothingOlderThanTheTtl() {
+    String id = article("reload");
+    Traffic.send(service, Traffic.views(id, "a", 1));
+    assertThat(get("/v1/articles/" + id, null).bodyAsJsonObject().getLong("views")).isEqualTo(1);
+    Traffic.send(service, Traffic.views(id, "b", 1));
+    double before = loads("articles");
+
+    ticker.addAndGet(TTL.toNanos());
+    // What fetch(..., {cache: 'no-cache'}) and a browser's reload send.
+    HttpResponse<Buffer> revalidated = RunningService.await(service.client.get("/v1/articles?ids=" + id)
+        .putHeader("Cache-Control", "max-age=0").send());
+    assertThat(revalidated.bodyAsJsonObject().getJsonArray("articles").getJsonObject(0).getLong("views"))
+        .isEqualTo(2);
+    HttpResponse<Buffer> again = RunningService.await(service.client.get("/v1/articles/" + id)
+        .putHeader("Cache-Control", "no-cache").send());
+    assertThat(again.bodyAsJsonObject().getLong("views")).isEqualTo(2);
+    assertThat(loads("articles") - before).as("still one Redis read per ttl").isEqualTo(1);
+  }
+
+  @Test
   void aMatchingEtagGets304WithoutBodyAndAChangeGetsANewTag() {
     String id = article("etag");
     Traffic.send(service, Traffic.views(id, "e", 2));

@@ -41,7 +41,7 @@ public final class RunningService implements AutoCloseable {
 
   /**
    * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
-   * limit, a 10 ms batch interval and a 1 ms read cache that serves nothing older at once (tests of counting read what Redis holds right
+   * limit, a 10 ms batch interval and the read cache off (READ_CACHE_TTL=0s: every read goes to Redis) (tests of counting read what Redis holds right
    * after writing; the read cache's own tests set READ_CACHE_TTL and move its time source by hand);
    * {@code env} overrides any of those.
    */
@@ -57,8 +57,8 @@ public final class RunningService implements AutoCloseable {
     vars.put("HTTP_PORT", "0");
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
     vars.put("BATCH_INTERVAL", "10ms");
-    vars.put("READ_CACHE_TTL", "1ms");
-    vars.put("READ_CACHE_MAX_STALE", "1ms");
+    vars.put("READ_CACHE_TTL", "0s");
+    vars.put("READ_CACHE_MAX_STALE", "0s");
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
