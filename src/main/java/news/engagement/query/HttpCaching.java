@@ -34,6 +34,9 @@ final class HttpCaching {
   static void send(RoutingContext ctx, CharSequence cacheControl, Buffer body, String etag, long ageSeconds,
       boolean storeFailing) {
     HttpServerResponse response = ctx.response();
+    if (response.closed() || response.ended()) {
+      return; // the reader left while the store was read
+    }
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.CACHE_CONTROL, cacheControl);
     headers.set(HttpHeaders.ETAG, etag);
