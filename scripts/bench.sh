@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Ingest throughput as a ratio to a bare Vert.x endpoint, both measured in this same run with the same
-# load: wrk -t2 -c64, one view event per request from a new visitor each time.
-#   scripts/bench.sh [seconds per run, default 20]
-# Prints a summary and writes it to target/bench/summary.txt. Needs 2+ cores free of other work.
+# The HTTP paths as ratios to a bare Vert.x server, all measured in this same run with the same load:
+#   ingest    wrk -t2 -c64 bench/events.lua (one view per request, a new visitor each) vs bare POST -> 204
+#   longtail  the same over 5 000 long-tail articles: Redis commands per counted view, Redis CPU per event
+#   reads     wrk -t2 -c64 bench/reads-longtail.lua (GET /v1/articles/{id}, 5 000 long-tail articles)
+#             vs bare GET of a fixed article JSON
+#   mixed     ingest (wrk -t1 -c32) and reads (wrk -t1 -c16) at once vs each alone
+#   alone     ingest with Redis shut down (events buffered): the HTTP path with the cores to itself
+#   scripts/bench.sh [seconds per measured run, default 15]       (about 3.5 minutes at 15)
+# Prints one table and writes it to target/bench/summary.txt. Needs 2+ cores free of other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-20}
+seconds=${1:-15}
+# Ports: BENCH_PORT (default 16590) for Redis, +2000 ClickHouse (and +2001), +2005 bare server, +2006 service.
+rp=${BENCH_PORT:-16590}; cp=$((rp + 2000)); bp=$((rp + 2005)); sp=$((rp + 2006))
+warm=$(( seconds < 10 ? seconds : 10 ))
 out=target/bench
 mkdir -p "$out"
 stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
@@ -17,57 +25,108 @@ cleanup() {
 trap cleanup EXIT
 
 scripts/stores.sh packages wrk redis-server clickhouse-server clickhouse-client curl
-scripts/stores.sh start "$stores" 16590 18590
+scripts/stores.sh start "$stores" "$rp" "$cp"
 mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test
 
+svc=http://127.0.0.1:$sp
+bare=http://127.0.0.1:$bp
+redis() { redis-cli -p "$rp" "$@"; }
 wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; return 1; }
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
+# The 99th percentile of a `wrk --latency` report, in milliseconds.
+p99() { awk '$1 == "99%" {v = $2; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+  printf "%.1f", (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v))}' "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+non2xx() { awk '/Non-2xx/ {print $NF; f = 1} END {if (!f) print 0}' "$1"; }
+load() { # name threads connections seconds script url [extra wrk args]
+  local name=$1 t=$2 c=$3 d=$4 script=$5 url=$6; shift 6
+  wrk -t"$t" -c"$c" -d"${d}s" "$@" -s "$script" "$url" >"$out/$name.txt"
+}
 
-java -cp "target/classes:target/test-classes:$(cat "$out/classpath.txt")" news.engagement.bench.BareServer 18595 >"$out/bare.log" 2>&1 &
+# --- the bare server: POST -> 204, GET -> a fixed article ---
+java -cp "target/classes:target/test-classes:$(cat "$out/classpath.txt")" news.engagement.bench.BareServer "$bp" >"$out/bare.log" 2>&1 &
 pids+=($!)
-wait_port 18595
-wrk -t2 -c64 -d15s -s bench/events.lua http://127.0.0.1:18595 >/dev/null   # JIT warm-up
-wrk -t2 -c64 -d"${seconds}s" -s bench/events.lua http://127.0.0.1:18595 | tee "$out/bare.txt"
+wait_port "$bp"
+load warm 2 64 "$warm" bench/events.lua "$bare"   # JIT warm-up
+load bare-post 2 64 "$seconds" bench/events.lua "$bare"
+load warm 2 64 5 bench/reads-longtail.lua "$bare"
+load bare-get 2 64 "$seconds" bench/reads-longtail.lua "$bare" --latency
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
-REDIS_URL=redis://127.0.0.1:16590 CLICKHOUSE_URL=http://127.0.0.1:18590 HTTP_PORT=18596 RATE_LIMIT_PER_MINUTE=0 \
+# --- the service ---
+REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp RATE_LIMIT_PER_MINUTE=0 \
   MAX_PENDING_EVENTS=2000000 java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
 pids+=($!)
-wait_port 18596
-wrk -t2 -c64 -d15s -s bench/events.lua http://127.0.0.1:18596 >/dev/null   # JIT warm-up
-metric() { curl -s http://127.0.0.1:18596/metrics | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }
+wait_port "$sp"
+metric() { curl -s "$svc/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }
 applied() { echo $(( $(metric engagement_events_counted_total) + $(metric 'engagement_events_dropped_total{reason="duplicate"') )); }
 wait_drained() { for _ in $(seq 1 1200); do [ "$(metric engagement_events_pending)" = "0" ] && return 0; sleep 0.1; done; return 1; }
+# Calls of every command, scripts' inner commands included, less the script calls and our own probes.
+redis_calls() { redis info commandstats | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(evalsha|eval|info|config)$/ {s += $3} END {print s + 0}'; }
+redis_cpu_us() { redis info cpu | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.0f", s * 1000000}'; }
+
+load warm 2 64 "$warm" bench/events.lua "$svc"
 wait_drained   # the warm-up's backlog is not part of the measured run
-redis-cli -p 16590 config resetstat >/dev/null
+redis config resetstat >/dev/null
 before=$(applied); start=$(date +%s.%N)
-wrk -t2 -c64 -d"${seconds}s" -s bench/events.lua http://127.0.0.1:18596 | tee "$out/service.txt"
+load ingest 2 64 "$seconds" bench/events.lua "$svc"
 # Accepted is not counted: wait until Redis has applied everything accepted, then take the rate.
 wait_drained
 end=$(date +%s.%N); after=$(applied)
 applied_rate=$(awk -v n=$((after - before)) -v a="$start" -v b="$end" 'BEGIN {printf "%.0f", n / (b - a)}')
 drain=$(awk -v a="$start" -v b="$end" -v d="$seconds" 'BEGIN {printf "%.1f", b - a - d}')
-codes=$(grep -c "Non-2xx" "$out/service.txt" || true)
-script_usec=$(redis-cli -p 16590 info commandstats | awk -F'[=,]' '/cmdstat_evalsha/ {print $6}')
-redis_cpu=$(redis-cli -p 16590 info cpu | awk -F: '/used_cpu_(sys|user):/ {s+=$2} END {printf "%.1f", s}')
+script_usec=$(redis info commandstats | awk -F'[=,]' '/cmdstat_evalsha/ {print $6}')
+
+# Long-tail ingest: what a counted view costs Redis (issue 9's figures).
+views_before=$(metric 'engagement_events_counted_total{type="view"'); applied_before=$(applied)
+calls_before=$(redis_calls); cpu_before=$(redis_cpu_us)
+load longtail 2 64 "$seconds" bench/events-longtail.lua "$svc"
+wait_drained
+views=$(( $(metric 'engagement_events_counted_total{type="view"') - views_before ))
+events=$(( $(applied) - applied_before ))
+calls=$(( $(redis_calls) - calls_before )); cpu=$(( $(redis_cpu_us) - cpu_before ))
+per_view=$(awk -v c="$calls" -v v="$views" 'BEGIN {printf "%.2f", (v > 0 ? c / v : 0)}')
+cpu_per_event=$(awk -v c="$cpu" -v e="$events" 'BEGIN {printf "%.2f", (e > 0 ? c / e : 0)}')
+
+# Reads alone, over the articles the long-tail run just wrote.
+load warm 2 64 5 bench/reads-longtail.lua "$svc"
+load reads 2 64 "$seconds" bench/reads-longtail.lua "$svc" --latency
+
+# Mixed: each alone at its share of the load generator, then both at once.
+load ingest-t1 1 32 "$seconds" bench/events.lua "$svc"
+wait_drained
+load reads-t1 1 16 "$seconds" bench/reads-longtail.lua "$svc" --latency
+load mixed-ingest 1 32 "$seconds" bench/events.lua "$svc" &
+mixed_pid=$!
+load mixed-reads 1 16 "$seconds" bench/reads-longtail.lua "$svc" --latency
+wait "$mixed_pid"
+wait_drained
 
 # The HTTP ingest path alone: with Redis shut down, accepted events wait in the bounded buffer, so the
 # service gets the cores that Redis took above (as the bare server had them).
-redis-cli -p 16590 shutdown nosave >/dev/null 2>&1 || true
-wrk -t2 -c64 -d10s -s bench/events.lua http://127.0.0.1:18596 >/dev/null   # past the moment Redis left
-wrk -t2 -c64 -d"${seconds}s" -s bench/events.lua http://127.0.0.1:18596 | tee "$out/ingest-alone.txt"
-alone=$(rps "$out/ingest-alone.txt")
-alone_ratio=$(awk -v a="$alone" -v b="$(rps "$out/bare.txt")" 'BEGIN {printf "%.2f", a / b}')
+redis shutdown nosave >/dev/null 2>&1 || true
+load warm 2 64 "$warm" bench/events.lua "$svc"   # past the moment Redis left
+load ingest-alone 2 64 "$seconds" bench/events.lua "$svc"
 
-bare=$(rps "$out/bare.txt"); svc=$(rps "$out/service.txt")
-ratio=$(awk -v a="$svc" -v b="$bare" 'BEGIN {printf "%.2f", a / b}')
+row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
 {
-  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores"
-  echo "load: wrk -t2 -c64 -d${seconds}s -s bench/events.lua (one view per request, a new visitor each, 500 articles), after 15 s of warm-up each"
-  echo "bare Vert.x JSON->204:        $bare requests/s"
-  echo "engagement ingest (202):      $svc requests/s   ratio to bare: $ratio   non-2xx lines: $codes"
-  echo "applied to Redis (sustained): $applied_rate events/s over the run plus ${drain} s to drain what was accepted"
-  echo "ingest path alone (Redis away, events buffered): $alone requests/s   ratio to bare: $alone_ratio"
-  echo "Redis: $script_usec us per batch script call (AOF on, everysec); cpu seconds used since start: $redis_cpu"
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores"
+  echo "runs: ${seconds} s each after warm-up; articles: bench/events.lua 500, *-longtail.lua 5 000 (Zipf s=1)"
+  echo
+  row "run" "req/s" "p99 ms" "ratio"
+  row "---" "---" "---" "---"
+  row "bare Vert.x POST -> 204 (-t2 -c64)" "$(rps "$out/bare-post.txt")" "" "1"
+  row "ingest POST /v1/events (-t2 -c64)" "$(rps "$out/ingest.txt")" "" "$(ratio "$(rps "$out/ingest.txt")" "$(rps "$out/bare-post.txt")") of bare POST"
+  row "ingest, Redis away (-t2 -c64)" "$(rps "$out/ingest-alone.txt")" "" "$(ratio "$(rps "$out/ingest-alone.txt")" "$(rps "$out/bare-post.txt")") of bare POST"
+  row "bare Vert.x GET fixed article (-t2 -c64)" "$(rps "$out/bare-get.txt")" "$(p99 "$out/bare-get.txt")" "1"
+  row "reads GET /v1/articles/{id} (-t2 -c64)" "$(rps "$out/reads.txt")" "$(p99 "$out/reads.txt")" "$(ratio "$(rps "$out/reads.txt")" "$(rps "$out/bare-get.txt")") of bare GET"
+  row "ingest alone (-t1 -c32)" "$(rps "$out/ingest-t1.txt")" "" ""
+  row "reads alone (-t1 -c16)" "$(rps "$out/reads-t1.txt")" "$(p99 "$out/reads-t1.txt")" ""
+  row "mixed: ingest (-t1 -c32)" "$(rps "$out/mixed-ingest.txt")" "" "$(ratio "$(rps "$out/mixed-ingest.txt")" "$(rps "$out/ingest-t1.txt")") of ingest alone"
+  row "mixed: reads (-t1 -c16)" "$(rps "$out/mixed-reads.txt")" "$(p99 "$out/mixed-reads.txt")" "$(ratio "$(rps "$out/mixed-reads.txt")" "$(rps "$out/reads-t1.txt")") of reads alone"
+  echo
+  echo "applied to Redis (sustained, events.lua): $applied_rate events/s over the run plus ${drain} s to drain; ${script_usec} us per batch script call"
+  echo "long-tail ingest: $views counted views, $events applied events; Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us"
+  echo "non-2xx answers: ingest $(non2xx "$out/ingest.txt"), reads $(non2xx "$out/reads.txt"), mixed reads $(non2xx "$out/mixed-reads.txt"), mixed ingest $(non2xx "$out/mixed-ingest.txt")"
 } | tee "$out/summary.txt"

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Keys;
@@ -30,6 +31,7 @@ import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.JvmMeters;
 import news.engagement.metrics.MetricsHandler;
 import news.engagement.query.ArticlesHandler;
+import news.engagement.query.ReadCache;
 import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
 import news.engagement.query.TopLists;
@@ -61,6 +63,8 @@ public final class Service {
   private final Vertx vertx;
   private final Config config;
   private final Clock clock;
+  /** Time source of the read caches' refresh interval; tests move it by hand (the clock above may stand still). */
+  private final LongSupplier nanoTime;
   private final PrometheusMeterRegistry registry;
   private final EngagementMetrics metrics;
   private final ClientResources redisResources;
@@ -81,9 +85,14 @@ public final class Service {
   private Health health;
 
   public Service(Vertx vertx, Config config, PrometheusMeterRegistry registry, Clock clock) {
+    this(vertx, config, registry, clock, System::nanoTime);
+  }
+
+  public Service(Vertx vertx, Config config, PrometheusMeterRegistry registry, Clock clock, LongSupplier nanoTime) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.registry = registry;
     this.metrics = new EngagementMetrics(Objects.requireNonNull(registry, "registry"));
     this.keys = new Keys(config.redisShards());
@@ -137,9 +146,12 @@ public final class Service {
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
     health = new Health(vertx, redis.commands(), config.clickhouseUrlOrDefault(), batcher, history::ready);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.commands(), keys));
-    TopHandler top = new TopHandler(new TopQuery(topLists));
-    TrendingHandler trending = new TrendingHandler(new Trending(topLists));
+    // One set of read caches per instance, shared by every event loop's server.
+    ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
+        registry);
+    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.commands(), keys)::many, reads);
+    TopHandler top = new TopHandler(new TopQuery(topLists)::top, reads);
+    TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);
     EditorAuth auth = new EditorAuth(config.editorToken());
     Pages pages = new Pages(vertx, EventValidator::validArticle);
     List<Consumer<Router>> features = List.of(

@@ -29,7 +29,9 @@ public record Config(
     int rateLimitPerMinute,
     int redisShards,
     Retention retention,
-    Duration topListsMaxAge) {
+    Duration topListsMaxAge,
+    Duration readCacheTtl,
+    Duration readCacheMaxStale) {
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -57,7 +59,9 @@ public record Config(
         new Retention(vars.duration("ARTICLE_TTL", Retention.DEFAULT.articleTtl()),
             vars.duration("PROBATION_TTL", Retention.DEFAULT.probationTtl()),
             vars.positiveInt("PROBATION_VIEWS", Retention.DEFAULT.vouchViews())),
-        vars.duration("TOP_LISTS_MAX_AGE", Duration.ofSeconds(3)));
+        vars.duration("TOP_LISTS_MAX_AGE", Duration.ofSeconds(3)),
+        vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
+        vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)));
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -72,6 +76,7 @@ public record Config(
   public Config withHttpPort(int port) {
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
-        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge);
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, readCacheTtl,
+        readCacheMaxStale);
   }
 }

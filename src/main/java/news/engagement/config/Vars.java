@@ -77,13 +77,27 @@ final class Vars {
   }
 
   Duration duration(String name, Duration fallback) {
+    String expected = "a duration above zero such as 50ms, 1s, 30m, 2h or 1d";
+    Duration value = parseDuration(name, fallback, expected);
+    if (value.isZero()) {
+      throw new ConfigException(name, optional(name).orElse("0"), expected);
+    }
+    return value;
+  }
+
+  /** A duration where 0 (e.g. {@code 0s}) is meaningful, such as "keep nothing". */
+  Duration durationOrZero(String name, Duration fallback) {
+    return parseDuration(name, fallback, "a duration such as 0s, 50ms, 1s, 30m, 2h or 1d");
+  }
+
+  private Duration parseDuration(String name, Duration fallback, String expected) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {
       return fallback;
     }
     Matcher m = DURATION.matcher(raw.get());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new ConfigException(name, raw.get(), "a duration above zero such as 50ms, 1s, 30m, 2h or 1d");
+    if (!m.matches()) {
+      throw new ConfigException(name, raw.get(), expected);
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

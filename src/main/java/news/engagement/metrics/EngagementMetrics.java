@@ -25,6 +25,12 @@ public final class EngagementMetrics {
   public static final String CLICKHOUSE_ROWS = "engagement.clickhouse.rows";
   public static final String CLICKHOUSE_FLUSH_FAILURES = "engagement.clickhouse.flush.failures";
   public static final String CLICKHOUSE_LAG = "engagement.clickhouse.lag";
+  /** Reads answered by the in-process read cache, tags {@code cache} (articles|top|trending) and {@code result}. */
+  public static final String READ_CACHE_REQUESTS = "engagement.read.cache.requests";
+  /** Reads of the store the read cache made (one per key per refresh), tag {@code cache}. */
+  public static final String READ_CACHE_LOADS = "engagement.read.cache.loads";
+  public static final String READ_CACHE_LOAD_FAILURES = "engagement.read.cache.load.failures";
+  public static final String READ_CACHE_ENTRIES = "engagement.read.cache.entries";
 
   /** What an event was counted as; "preview" is a link-preview fetcher's view. */
   public enum CountedType { VIEW, LIKE, UNLIKE, SHARE, PREVIEW }

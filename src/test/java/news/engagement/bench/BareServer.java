@@ -4,12 +4,15 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The benchmark's baseline: a bare Vert.x server that parses a JSON body and answers 204, one instance
- * per core like the service. Run by scripts/bench.sh; not part of the product.
+ * The benchmark's baselines: a bare Vert.x server, one instance per core like the service, that parses
+ * a POSTed JSON body and answers 204, and answers any GET with one fixed article's JSON (already
+ * encoded, with the headers a cached read carries). Run by scripts/bench.sh; not part of the product.
  */
 public final class BareServer extends VerticleBase {
   private final int port;
@@ -18,12 +21,24 @@ public final class BareServer extends VerticleBase {
     this.port = port;
   }
 
+  private static final Buffer ARTICLE = new JsonObject().put("article", "lt-article-1").put("views", 123_456)
+      .put("uniques", 120_001).put("likes", 321).put("shares", new JsonObject().put("total", 45).put("telegram", 20)
+          .put("twitter", 25)).put("previews", 7).toBuffer();
+
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-      new JsonObject(body);
-      request.response().setStatusCode(204).end();
-    })).listen(port);
+    return vertx.createHttpServer().requestHandler(request -> {
+      if (request.method() == HttpMethod.GET) {
+        request.response().putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "public, max-age=5, stale-while-revalidate=30")
+            .putHeader("ETag", "\"5f3a9c0d12e4b6a7\"").putHeader("Age", "0").end(ARTICLE);
+        return;
+      }
+      request.body().onSuccess(body -> {
+        new JsonObject(body);
+        request.response().setStatusCode(204).end();
+      });
+    }).listen(port);
   }
 
   public static void main(String[] args) throws InterruptedException {

@@ -23,6 +23,8 @@ class ConfigTest {
     assertThat(c.viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.batchInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.readCacheTtl()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.readCacheMaxStale()).isEqualTo(Duration.ofSeconds(4));
     assertThat(c.editorToken()).isEmpty();
     assertThat(c.corsOrigins()).isEmpty();
     assertThat(c.trustedProxies()).isEmpty();
@@ -34,6 +36,8 @@ class ConfigTest {
   void readsEveryUnitOfDuration() {
     assertThat(of(Map.of("BATCH_INTERVAL", "50ms")).batchInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(of(Map.of("FLUSH_INTERVAL", "2s")).flushInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(of(Map.of("READ_CACHE_TTL", "250ms")).readCacheTtl()).isEqualTo(Duration.ofMillis(250));
+    assertThat(of(Map.of("READ_CACHE_TTL", "0s")).readCacheTtl()).isZero();
     assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "30m")).viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "2h")).viewDedupWindow()).isEqualTo(Duration.ofHours(2));
     assertThat(of(Map.of("VIEW_DEDUP_WINDOW", "1d")).viewDedupWindow()).isEqualTo(Duration.ofDays(1));
@@ -56,6 +60,7 @@ class ConfigTest {
     assertThatThrownBy(() -> of(Map.of("BATCH_INTERVAL", "50"))).hasMessageContaining("BATCH_INTERVAL");
     assertThatThrownBy(() -> of(Map.of("FLUSH_INTERVAL", "1 s"))).hasMessageContaining("FLUSH_INTERVAL");
     assertThatThrownBy(() -> of(Map.of("VIEW_DEDUP_WINDOW", "0m"))).hasMessageContaining("VIEW_DEDUP_WINDOW");
+    assertThatThrownBy(() -> of(Map.of("READ_CACHE_TTL", "1 s"))).hasMessageContaining("READ_CACHE_TTL");
     assertThatThrownBy(() -> of(Map.of("MAX_PENDING_EVENTS", "-1"))).hasMessageContaining("MAX_PENDING_EVENTS");
     assertThatThrownBy(() -> of(Map.of("RATE_LIMIT_PER_MINUTE", "lots"))).hasMessageContaining("RATE_LIMIT_PER_MINUTE");
     assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "10.0.0.0/33"))).hasMessageContaining("TRUSTED_PROXIES");

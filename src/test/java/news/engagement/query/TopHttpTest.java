@@ -115,9 +115,9 @@ class TopHttpTest {
     assertThat(body.getString("window")).isEqualTo("24h");
     assertThat(body.getString("from")).isEqualTo("2026-03-09T13:00:00Z");
     assertThat(Traffic.items(body)).containsExactlyEntriesOf(ordered("read", 2));
-    assertThat(response.getHeader("Cache-Control")).isEqualTo("public, max-age=30");
-    assertThat(service.get("/v1/top?window=1h").getHeader("Cache-Control")).isEqualTo("public, max-age=10");
-    assertThat(service.get("/v1/top?window=30d").getHeader("Cache-Control")).isEqualTo("public, max-age=60");
+    assertThat(response.getHeader("Cache-Control")).isEqualTo("public, max-age=30, stale-while-revalidate=60");
+    assertThat(service.get("/v1/top?window=1h").getHeader("Cache-Control")).isEqualTo("public, max-age=10, stale-while-revalidate=20");
+    assertThat(service.get("/v1/top?window=30d").getHeader("Cache-Control")).isEqualTo("public, max-age=60, stale-while-revalidate=120");
   }
 
   @Test

@@ -56,7 +56,7 @@ class TrendingTest {
     }
     HttpResponse<Buffer> ok = editorGet("/v1/editor/trending", "Bearer " + TOKEN);
     assertThat(ok.statusCode()).isEqualTo(200);
-    assertThat(ok.getHeader("Cache-Control")).isEqualTo("private, max-age=10");
+    assertThat(ok.getHeader("Cache-Control")).isEqualTo("private, max-age=10, stale-while-revalidate=30");
     assertThat(ok.bodyAsJsonObject().getJsonArray("items")).isEmpty();
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import news.engagement.Service;
 import news.engagement.config.Config;
 import news.engagement.metrics.MeteredVertx;
@@ -22,6 +23,7 @@ import news.engagement.metrics.MeteredVertx;
  * its own meter registry and the clock the test gives. Blocking helpers are for test threads only.
  */
 public final class RunningService implements AutoCloseable {
+  private static Integer lastClusterDatabase;
   public static final String BROWSER_UA =
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
@@ -40,11 +42,16 @@ public final class RunningService implements AutoCloseable {
 
   /**
    * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
-   * limit and a 10 ms batch interval; {@code env} overrides any of those.
+   * limit, a 10 ms batch interval, top lists rebuilt for every read and the read cache off
+   * (READ_CACHE_TTL=0s): tests of counting read what Redis holds right after writing; the read cache's
+   * own tests set READ_CACHE_TTL and move its time source by hand. {@code env} overrides any of those.
    */
-  private static Integer lastClusterDatabase;
-
   public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env) {
+    return start(redisDatabase, clock, env, System::nanoTime);
+  }
+
+  /** As above, with the read caches' time source given. */
+  public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env, LongSupplier nanoTime) {
     if (TestStores.cluster() && !Integer.valueOf(redisDatabase).equals(lastClusterDatabase)) {
       TestStores.flush(redisDatabase); // the cluster has one database: a class of another database starts empty
       lastClusterDatabase = redisDatabase;
@@ -56,11 +63,13 @@ public final class RunningService implements AutoCloseable {
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
     vars.put("BATCH_INTERVAL", "10ms");
     vars.put("TOP_LISTS_MAX_AGE", "1ms"); // tests read top lists right after writing
+    vars.put("READ_CACHE_TTL", "0s");
+    vars.put("READ_CACHE_MAX_STALE", "0s");
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = MeteredVertx.create(registry);
-    Service service = new Service(vertx, config, registry, clock);
+    Service service = new Service(vertx, config, registry, clock, nanoTime);
     await(service.start());
     return new RunningService(vertx, service, registry);
   }
