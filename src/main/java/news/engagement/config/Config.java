@@ -24,15 +24,20 @@ public record Config(
     Duration flushInterval,
     int maxPendingEvents,
     int maxBatchEvents,
-    int rateLimitPerMinute) {
+    int rateLimitPerMinute,
+    Secret visitorSecret,
+    Duration shutdownGrace,
+    Duration shutdownTimeout) {
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
+  /** The size of an HMAC-SHA256 key: less would be the weak link of every visitor hash. */
+  public static final int MIN_SECRET_BYTES = 32;
 
   /** Reads the variables through {@code env}, e.g. {@code System::getenv}, or a map's {@code get} in tests. */
   public static Config from(Function<String, String> env) {
     Vars vars = new Vars(env);
-    return new Config(
+    Config config = new Config(
         vars.port("HTTP_PORT", 8080),
         vars.optional("REDIS_URL"),
         vars.optional("CLICKHOUSE_URL"),
@@ -47,7 +52,15 @@ public record Config(
         vars.duration("FLUSH_INTERVAL", Duration.ofSeconds(1)),
         vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
         vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
-        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000));
+        vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000),
+        vars.secret("VISITOR_SECRET", MIN_SECRET_BYTES),
+        vars.durationOrZero("SHUTDOWN_GRACE", Duration.ofSeconds(5)),
+        vars.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30)));
+    if (config.shutdownTimeout().compareTo(config.shutdownGrace()) <= 0) {
+      throw new ConfigException("SHUTDOWN_TIMEOUT", config.shutdownTimeout().toString(),
+          "longer than SHUTDOWN_GRACE (" + config.shutdownGrace() + "): the drain comes after the grace period");
+    }
+    return config;
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -62,6 +75,6 @@ public record Config(
   public Config withHttpPort(int port) {
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
-        maxPendingEvents, maxBatchEvents, rateLimitPerMinute);
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, visitorSecret, shutdownGrace, shutdownTimeout);
   }
 }

@@ -40,7 +40,8 @@ public final class RunningService implements AutoCloseable {
 
   /**
    * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
-   * limit and a 10 ms batch interval; {@code env} overrides any of those.
+   * limit, a 10 ms batch interval, the tests' VISITOR_SECRET and no shutdown grace; {@code env}
+   * overrides any of those.
    */
   public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env) {
     Map<String, String> vars = new HashMap<>();
@@ -49,6 +50,9 @@ public final class RunningService implements AutoCloseable {
     vars.put("HTTP_PORT", "0");
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
     vars.put("BATCH_INTERVAL", "10ms");
+    vars.put("VISITOR_SECRET", TestStores.VISITOR_SECRET);
+    // No grace period by default: nothing balances traffic onto a test's service.
+    vars.put("SHUTDOWN_GRACE", "0s");
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -40,7 +40,8 @@ public final class ServiceProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> vars = new HashMap<>(Map.of("HTTP_PORT", Integer.toString(port),
-        "CLICKHOUSE_URL", TestStores.clickhouseUrl()));
+        "CLICKHOUSE_URL", TestStores.clickhouseUrl(), "VISITOR_SECRET", TestStores.VISITOR_SECRET,
+        "SHUTDOWN_GRACE", "0s"));
     vars.putAll(env);
     builder.environment().putAll(vars);
     ServiceProcess service = new ServiceProcess(builder.start(), log, port);
