@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
   private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
-  private static final Duration KEY_REFRESH = Duration.ofHours(1);
 
   private final Vertx vertx;
   private final Config config;
@@ -76,7 +75,7 @@ public final class Service {
   private final List<String> httpDeployments = new ArrayList<>();
   private String batcherDeployment;
   private int port;
-  private long keyRefreshTimer = -1;
+  private volatile boolean accepting;
   private JvmMeters jvmMeters;
   private Health health;
 
@@ -103,17 +102,15 @@ public final class Service {
     Context context = vertx.getOrCreateContext();
     jvmMeters = JvmMeters.bind(registry);
     RedisURI uri = RedisURI.create(config.redisUrlOrDefault());
+    VisitorKeys keys = new VisitorKeys(config.visitorSecret());
+    LOG.info("Visitor hashes use VISITOR_SECRET with key id {}", keys.keyId());
     return connect(uri, context).compose(c -> {
       redis = c;
       return connect(uri, context);
     }).compose(c -> {
       batcherRedis = c;
-      VisitorKeys keys = new VisitorKeys(redis.async(), clock);
-      return keys.refresh(context).map(v -> keys);
-    }).compose(keys -> {
-      scheduleKeyRefresh(keys, context);
       batcher = new Batcher(batcherRedis.async(), metrics, clock, config.batchInterval(),
-          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents());
+          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), Shutdown.drainTimeout(config));
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
         return new VisitorIds(keys, clock);
@@ -123,7 +120,10 @@ public final class Service {
       history = new History(vertx, config, redis.async(), metrics.registry(), clock);
       return history.start().map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
-        .onSuccess(v -> LOG.info("Engagement service listening on :{}", port));
+        .onSuccess(v -> {
+          accepting = true;
+          LOG.info("Engagement service listening on :{}", port);
+        });
   }
 
   private Router router(VisitorIds visitorIds) {
@@ -131,7 +131,7 @@ public final class Service {
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
-    health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready);
+    health = new Health(vertx, redis.async(), config.clickhouseUrlOrDefault(), batcher, history::ready, () -> accepting);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.async()));
     TopHandler top = new TopHandler(new TopQuery(redis.async(), clock));
     TrendingHandler trending = new TrendingHandler(new Trending(redis.async(), clock));
@@ -165,16 +165,20 @@ public final class Service {
     });
   }
 
-  /** Stops taking requests, applies every pending event to Redis, then closes connections. */
+  /**
+   * Reports unready at once but keeps serving for {@code SHUTDOWN_GRACE}, so load balancers stop sending
+   * before the listeners close; then applies every pending event to Redis, flushes to ClickHouse and
+   * closes connections, all within {@code SHUTDOWN_TIMEOUT} (see {@link Shutdown}).
+   */
   public Future<Void> stop() {
-    if (keyRefreshTimer >= 0) {
-      vertx.cancelTimer(keyRefreshTimer);
-    }
-    Future<Void> http = Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
-    return http
+    accepting = false;
+    Shutdown shutdown = new Shutdown(vertx, config);
+    LOG.info("Stopping: unready now, serving {} more, then draining", config.shutdownGrace());
+    return shutdown.grace(!httpDeployments.isEmpty())
+        .compose(v -> Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).<Void>mapEmpty())
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
-        // After the batcher drained: one final flush of the minutes it wrote.
-        .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
+        // After the batcher drained: one final flush of the minutes it wrote, in what is left of the time.
+        .compose(v -> history == null ? Future.<Void>succeededFuture() : shutdown.withinDeadline("ClickHouse flush", history.stop()))
         .eventually(() -> {
           if (health != null) {
             health.close();
@@ -188,6 +192,11 @@ public final class Service {
               .recover(err -> Future.succeededFuture())
               .onComplete(ar -> redisResources.shutdown());
         });
+  }
+
+  /** Events accepted but not applied to Redis: after {@link #stop()}, the ones that were lost. */
+  public int pending() {
+    return batcher == null ? 0 : batcher.pending();
   }
 
   public int port() {
@@ -227,10 +236,5 @@ public final class Service {
         });
   }
 
-  private void scheduleKeyRefresh(VisitorKeys keys, Context context) {
-    keyRefreshTimer = vertx.setTimer(KEY_REFRESH.toMillis(), t -> keys.refresh(context)
-        .onFailure(err -> LOG.warn("Could not refresh visitor salts: {}", err.getMessage()))
-        .onComplete(ar -> scheduleKeyRefresh(keys, context)));
-  }
 
 }

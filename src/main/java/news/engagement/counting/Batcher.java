@@ -31,7 +31,6 @@ public final class Batcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
   private static final String[] NO_KEYS = new String[0];
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
   private final RedisAsyncCommands<String, String> redis;
   private final EngagementMetrics metrics;
@@ -40,6 +39,7 @@ public final class Batcher extends VerticleBase {
   private final long dedupWindowMillis;
   private final int maxBatch;
   private final int maxPending;
+  private final Duration drainTimeout;
   private final String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
   private final ConcurrentLinkedQueue<Countable> queue = new ConcurrentLinkedQueue<>();
@@ -60,7 +60,7 @@ public final class Batcher extends VerticleBase {
    * @param redis a connection of the batcher's own
    */
   public Batcher(RedisAsyncCommands<String, String> redis, EngagementMetrics metrics, Clock clock,
-      Duration interval, Duration dedupWindow, int maxBatch, int maxPending) {
+      Duration interval, Duration dedupWindow, int maxBatch, int maxPending, Duration drainTimeout) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -68,6 +68,7 @@ public final class Batcher extends VerticleBase {
     this.dedupWindowMillis = dedupWindow.toMillis();
     this.maxBatch = maxBatch;
     this.maxPending = maxPending;
+    this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     metrics.pendingGauge(pending::get);
   }
 
@@ -111,9 +112,9 @@ public final class Batcher extends VerticleBase {
     }
     drained = Promise.promise();
     sendIfIdle();
-    long guard = vertx.setTimer(DRAIN_LIMIT.toMillis(), t -> {
+    long guard = vertx.setTimer(drainTimeout.toMillis(), t -> {
       if (drained.tryComplete()) {
-        LOG.error("Stopped before Redis took {} pending events (Redis unavailable for {})", pending.get(), DRAIN_LIMIT);
+        LOG.error("Stopped before Redis took {} pending events (Redis unavailable for {})", pending.get(), drainTimeout);
       }
     });
     return drained.future().onComplete(ar -> vertx.cancelTimer(guard));
