@@ -32,7 +32,7 @@ wrk -t2 -c64 -d"${seconds}s" -s bench/events.lua http://127.0.0.1:18595 | tee "$
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 REDIS_URL=redis://127.0.0.1:16590 CLICKHOUSE_URL=http://127.0.0.1:18590 HTTP_PORT=18596 RATE_LIMIT_PER_MINUTE=0 \
-  MAX_PENDING_EVENTS=2000000 java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
+  MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
 pids+=($!)
 wait_port 18596
 wrk -t2 -c64 -d15s -s bench/events.lua http://127.0.0.1:18596 >/dev/null   # JIT warm-up

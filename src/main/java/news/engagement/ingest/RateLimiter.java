@@ -73,11 +73,14 @@ public final class RateLimiter {
     return n;
   }
 
-  /** The address itself for IPv4 (and anything unparsable), the /64 prefix for IPv6. */
+  /** The IPv4 address (also when written IPv4-mapped), the /64 prefix for IPv6, else the text as given. */
   static String key(String client) {
     byte[] address = Cidr.literal(client);
-    if (address == null || address.length == 4) {
+    if (address == null) {
       return client;
+    }
+    if (address.length == 4) {
+      return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "." + (address[3] & 0xFF);
     }
     return HexFormat.of().formatHex(address, 0, 8) + "::/64";
   }
