@@ -49,7 +49,12 @@ class ShutdownIT {
   @Test
   void unreadyAtOnceServingThroughTheGraceThenDrainedWhenRedisWakes() throws Exception {
     String article = "fault-term-" + UUID.randomUUID().toString().substring(0, 6);
-    ServiceProcess service = ServiceProcess.start(env("3s", "20s"));
+    try (ServiceProcess service = ServiceProcess.start(env("3s", "20s"))) {
+      drainsWhenRedisWakes(service, article);
+    }
+  }
+
+  private static void drainsWhenRedisWakes(ServiceProcess service, String article) throws Exception {
     int accepted = send(service, article, "visitor-before-", 0, 100);
     assertThat(service.get("/health/ready").statusCode()).isEqualTo(200);
     RedisProcess.pause();
@@ -84,22 +89,27 @@ class ShutdownIT {
   @Test
   void redisAwayPastTheTimeoutExitsOneAndLogsWhatIsLost() throws Exception {
     String article = "fault-lost-" + UUID.randomUUID().toString().substring(0, 6);
-    ServiceProcess service = ServiceProcess.start(env("0s", "3s"));
-    RedisProcess.stop();
-    try {
-      int accepted = send(service, article, "visitor-lost-", 0, 50);
-      assertThat(accepted).isEqualTo(50);
-      service.signalTerm();
-      int exit = service.awaitExit(Duration.ofSeconds(15));
-      LOG.info("Service log after SIGTERM:\n{}", service.log());
-      assertThat(exit).isEqualTo(1);
-      assertThat(service.log()).contains("Stopped with 50 accepted events not applied to Redis");
-    } finally {
-      RedisProcess.start();
+    try (ServiceProcess service = ServiceProcess.start(env("0s", "3s"))) {
+      RedisProcess.stop();
+      try {
+        losesWhatRedisNeverTook(service, article);
+      } finally {
+        RedisProcess.start();
+      }
     }
   }
 
-  /** The first answer of /health/ready after the signal that is not the last "ready" before it. */
+  private static void losesWhatRedisNeverTook(ServiceProcess service, String article) throws Exception {
+    int accepted = send(service, article, "visitor-lost-", 0, 50);
+    assertThat(accepted).isEqualTo(50);
+    service.signalTerm();
+    int exit = service.awaitExit(Duration.ofSeconds(15));
+    LOG.info("Service log after SIGTERM:\n{}", service.log());
+    assertThat(exit).isEqualTo(1);
+    assertThat(service.log()).contains("Stopped with 50 accepted events not applied to Redis");
+  }
+
+  /** /health/ready right after the signal, polled for up to 1 s while the JVM starts its shutdown hook. */
   private static int firstReadyStatus(ServiceProcess service) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
     int status = service.get("/health/ready").statusCode();
