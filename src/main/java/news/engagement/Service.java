@@ -235,6 +235,4 @@ public final class Service {
           vertx.setTimer(RECONNECT_DELAY.toMillis(), t -> attempt(uri, context, promise, false));
         });
   }
-
-
 }
