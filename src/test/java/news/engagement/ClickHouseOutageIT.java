@@ -3,8 +3,6 @@ package news.engagement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import news.engagement.testing.ClickHouseProcess;
+import news.engagement.testing.HistoryViews;
 import news.engagement.testing.ServiceProcess;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class ClickHouseOutageIT {
     try (ServiceProcess service = ServiceProcess.start(Map.of("REDIS_URL", TestStores.redisUrl(9),
         "CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s", "RATE_LIMIT_PER_MINUTE", "0"))) {
       int sent = send(service, article, 0, 50);
-      awaitHistory(service, article, sent, Duration.ofSeconds(30));
+      HistoryViews.await(DATABASE, article, sent, Duration.ofSeconds(30));
 
       List<Integer> readiness = new ArrayList<>();
       double lag = 0;
@@ -60,7 +59,7 @@ class ClickHouseOutageIT {
       assertThat(readiness).isNotEmpty().containsOnly(200);
       assertThat(clickhouseDetail).isEqualTo("DOWN");
       assertThat(lag).as("lag shows the outage").isGreaterThanOrEqualTo(20);
-      awaitHistory(service, article, sent, Duration.ofSeconds(60));
+      HistoryViews.await(DATABASE, article, sent, Duration.ofSeconds(60));
       assertThat(new JsonObject(service.get("/v1/articles/" + article).body()).getLong("views")).isEqualTo(sent);
     }
   }
@@ -83,30 +82,5 @@ class ClickHouseOutageIT {
       }
     }
     throw new AssertionError("no engagement_clickhouse_lag_seconds in /metrics");
-  }
-
-  /** Waits until the sum of views in ClickHouse (the view reads FINAL: one version per row) equals {@code expected}. */
-  private static void awaitHistory(ServiceProcess service, String article, long expected, Duration limit)
-      throws Exception {
-    String sql = "SELECT sum(views) FROM " + DATABASE+ ".article_engagement WHERE article_id = '"
-        + article + "' FORMAT TabSeparated";
-    long deadline = System.nanoTime() + limit.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response = service.http.send(HttpRequest.newBuilder(URI.create(TestStores.clickhouseUrl() + "/"))
-          .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
-      last = response.statusCode() + " " + response.body().trim();
-      if (response.statusCode() == 200 && response.body().trim().equals(Long.toString(expected))) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    String rows = "SELECT minute, views, version FROM " + DATABASE + ".article_engagement_minutes WHERE article_id = '"
-        + article + "' ORDER BY minute, version FORMAT TabSeparated";
-    String versions = service.http.send(HttpRequest.newBuilder(URI.create(TestStores.clickhouseUrl() + "/"))
-        .POST(HttpRequest.BodyPublishers.ofString(rows)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    throw new AssertionError("ClickHouse views of " + article + " did not reach " + expected + "; last: " + last
-        + "\nrows (minute, views, version):\n" + versions + "live: " + service.get("/v1/articles/" + article).body()
-        + "\nservice log:\n" + service.log());
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import news.engagement.testing.HistoryViews;
 import news.engagement.testing.RedisProcess;
 import news.engagement.testing.ServiceProcess;
 import news.engagement.testing.TestStores;
@@ -17,18 +18,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SIGTERM of the packaged service while Redis is stalled: unready at once, still serving through
- * SHUTDOWN_GRACE, then every accepted event drained into Redis within SHUTDOWN_TIMEOUT and exit 0;
+ * SHUTDOWN_GRACE, then every accepted event drained into Redis within SHUTDOWN_TIMEOUT and exit 0,
+ * with exact totals in Redis and ClickHouse;
  * with Redis gone for longer than SHUTDOWN_TIMEOUT, exit 1 and the loss logged with its count.
  */
 class ShutdownIT {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownIT.class);
   private static final int DB = 9;
+  private static final String DATABASE = "fault_shutdown";
   private static final String CHROME =
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
   private static Map<String, String> env(String grace, String timeout) {
     Map<String, String> env = new HashMap<>(Map.of("REDIS_URL", TestStores.redisUrl(DB),
-        "RATE_LIMIT_PER_MINUTE", "0", "CLICKHOUSE_DATABASE", "fault_shutdown", "BATCH_INTERVAL", "50ms"));
+        "RATE_LIMIT_PER_MINUTE", "0", "CLICKHOUSE_DATABASE", DATABASE, "BATCH_INTERVAL", "50ms"));
     env.put("SHUTDOWN_GRACE", grace);
     env.put("SHUTDOWN_TIMEOUT", timeout);
     return env;
@@ -83,6 +86,8 @@ class ShutdownIT {
     assertThat(accepted).isEqualTo(1600);
     try (ServiceProcess again = ServiceProcess.start(env("0s", "5s"))) {
       assertThat(new JsonObject(again.get("/v1/articles/" + article).body()).getLong("views")).isEqualTo(accepted);
+      // Flushed by the stopping service or, at the latest, by the next one: exact either way.
+      HistoryViews.await(DATABASE, article, accepted, Duration.ofSeconds(30));
     }
   }
 
