@@ -13,11 +13,12 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * A connection that has been sent nothing for this long is closed: a new one whose request headers
    * (or body) are not complete by then, or a kept-alive one with no next request. A browser sends its
-   * headers in one go and its 64 KiB at most in well under this, even on a bad mobile link; every
-   * answer here is quick. The idle timeout alone cannot do this: each trickled byte resets it, so
-   * slowloris sockets would hold file descriptors forever.
+   * headers in one go and its 64 KiB at most in well under this, even on a bad mobile link. Above the
+   * ClickHouse client's 10 s query timeout, so the slowest answer (an editor's time series) still gets
+   * its error out. The idle timeout alone cannot do this: each trickled byte resets it, so slowloris
+   * sockets would hold file descriptors forever.
    */
-  public static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
+  public static final Duration HEADER_DEADLINE = Duration.ofSeconds(15);
 
   private final Router router;
   private final int port;
