@@ -56,7 +56,7 @@ kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 # --- the service ---
 REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp RATE_LIMIT_PER_MINUTE=0 \
-  MAX_PENDING_EVENTS=2000000 java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
+  MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
 pids+=($!)
 wait_port "$sp"
 metric() { curl -s "$svc/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }

@@ -57,8 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Service {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
-  private static final Duration KEY_REFRESH = Duration.ofHours(1);
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final Config config;
@@ -80,7 +78,7 @@ public final class Service {
   private TopLists topLists;
   private String topListsDeployment;
   private int port;
-  private long keyRefreshTimer = -1;
+  private volatile boolean accepting;
   private JvmMeters jvmMeters;
   private Health health;
 
@@ -106,6 +104,8 @@ public final class Service {
     Context context = vertx.getOrCreateContext();
     jvmMeters = JvmMeters.bind(registry);
     String url = config.redisUrlOrDefault();
+    VisitorKeys visitorKeys = new VisitorKeys(config.visitorSecret());
+    LOG.info("Visitor hashes use VISITOR_SECRET with key id {}", visitorKeys.keyId());
     return RedisStore.connect(vertx, url, redisResources, context).compose(c -> {
       redis = c;
       return RedisStore.connect(vertx, url, redisResources, context);
@@ -115,12 +115,8 @@ public final class Service {
     }).compose(c -> {
       // The builder sends hundreds of commands per rebuild: its own connection keeps article reads quick.
       topRedis = c;
-      VisitorKeys visitorKeys = new VisitorKeys(redis.commands(), clock);
-      return visitorKeys.refresh(context).map(v -> visitorKeys);
-    }).compose(visitorKeys -> {
-      scheduleKeyRefresh(visitorKeys, context);
       batcher = new Batcher(batcherRedis.scripts(), keys, config.retention(), metrics, clock, config.batchInterval(),
-          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), DRAIN_TIMEOUT);
+          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), Shutdown.drainTimeout(config));
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
         return new VisitorIds(visitorKeys, clock);
@@ -137,7 +133,10 @@ public final class Service {
       history = new History(vertx, config, redis.commands(), keys, metrics.registry(), clock);
       return history.start().map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
-        .onSuccess(v -> LOG.info("Engagement service listening on :{}", port));
+        .onSuccess(v -> {
+          accepting = true;
+          LOG.info("Engagement service listening on :{}", port);
+        });
   }
 
   private Router router(VisitorIds visitorIds) {
@@ -145,7 +144,8 @@ public final class Service {
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
-    health = new Health(vertx, redis.commands(), config.clickhouseUrlOrDefault(), batcher, history::ready);
+    health = new Health(vertx, redis.commands(), config.clickhouseUrlOrDefault(), batcher, history::ready,
+        () -> accepting);
     // One set of read caches per instance, shared by every event loop's server.
     ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
         registry);
@@ -184,17 +184,21 @@ public final class Service {
     });
   }
 
-  /** Stops taking requests, applies every pending event to Redis, then closes connections. */
+  /**
+   * Reports unready at once but keeps serving for {@code SHUTDOWN_GRACE}, so load balancers stop sending
+   * before the listeners close; then applies every pending event to Redis, flushes to ClickHouse and
+   * closes connections, all within {@code SHUTDOWN_TIMEOUT} (see {@link Shutdown}).
+   */
   public Future<Void> stop() {
-    if (keyRefreshTimer >= 0) {
-      vertx.cancelTimer(keyRefreshTimer);
-    }
-    Future<Void> http = Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).mapEmpty();
-    return http
+    accepting = false;
+    Shutdown shutdown = new Shutdown(vertx, config);
+    LOG.info("Stopping: unready now, serving {} more, then draining", config.shutdownGrace());
+    return shutdown.grace(!httpDeployments.isEmpty())
+        .compose(v -> Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).<Void>mapEmpty())
         .compose(v -> topListsDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(topListsDeployment))
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
-        // After the batcher drained: one final flush of the minutes it wrote.
-        .compose(v -> history == null ? Future.<Void>succeededFuture() : history.stop())
+        // After the batcher drained: one final flush of the minutes it wrote, in what is left of the time.
+        .compose(v -> history == null ? Future.<Void>succeededFuture() : shutdown.withinDeadline("ClickHouse flush", history.stop()))
         .eventually(() -> {
           if (health != null) {
             health.close();
@@ -209,6 +213,11 @@ public final class Service {
               .recover(err -> Future.succeededFuture())
               .onComplete(ar -> redisResources.shutdown());
         });
+  }
+
+  /** Events accepted but not applied to Redis: after {@link #stop()}, the ones that were lost. */
+  public int pending() {
+    return batcher == null ? 0 : batcher.pending();
   }
 
   public int port() {
@@ -236,11 +245,4 @@ public final class Service {
   private static Future<Void> closeRedis(RedisStore store) {
     return store == null ? Future.succeededFuture() : Future.fromCompletionStage(store.close());
   }
-
-  private void scheduleKeyRefresh(VisitorKeys keys, Context context) {
-    keyRefreshTimer = vertx.setTimer(KEY_REFRESH.toMillis(), t -> keys.refresh(context)
-        .onFailure(err -> LOG.warn("Could not refresh visitor salts: {}", err.getMessage()))
-        .onComplete(ar -> scheduleKeyRefresh(keys, context)));
-  }
-
 }

@@ -31,15 +31,20 @@ public record Config(
     Retention retention,
     Duration topListsMaxAge,
     Duration readCacheTtl,
-    Duration readCacheMaxStale) {
+    Duration readCacheMaxStale,
+    Secret visitorSecret,
+    Duration shutdownGrace,
+    Duration shutdownTimeout) {
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
+  /** The size of an HMAC-SHA256 key: less would be the weak link of every visitor hash. */
+  public static final int MIN_SECRET_BYTES = 32;
 
   /** Reads the variables through {@code env}, e.g. {@code System::getenv}, or a map's {@code get} in tests. */
   public static Config from(Function<String, String> env) {
     Vars vars = new Vars(env);
-    return new Config(
+    Config config = new Config(
         vars.port("HTTP_PORT", 8080),
         vars.optional("REDIS_URL"),
         vars.optional("CLICKHOUSE_URL"),
@@ -61,7 +66,15 @@ public record Config(
             vars.positiveInt("PROBATION_VIEWS", Retention.DEFAULT.vouchViews())),
         vars.duration("TOP_LISTS_MAX_AGE", Duration.ofSeconds(3)),
         vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
-        vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)));
+        vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)),
+        vars.secret("VISITOR_SECRET", MIN_SECRET_BYTES),
+        vars.durationOrZero("SHUTDOWN_GRACE", Duration.ofSeconds(5)),
+        vars.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30)));
+    if (config.shutdownTimeout().compareTo(config.shutdownGrace()) <= 0) {
+      throw new ConfigException("SHUTDOWN_TIMEOUT", config.shutdownTimeout().toString(),
+          "longer than SHUTDOWN_GRACE (" + config.shutdownGrace() + "): the drain comes after the grace period");
+    }
+    return config;
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -77,6 +90,6 @@ public record Config(
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, readCacheTtl,
-        readCacheMaxStale);
+        readCacheMaxStale, visitorSecret, shutdownGrace, shutdownTimeout);
   }
 }

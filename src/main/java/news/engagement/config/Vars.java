@@ -1,5 +1,6 @@
 package news.engagement.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -77,27 +78,23 @@ final class Vars {
   }
 
   Duration duration(String name, Duration fallback) {
-    String expected = "a duration above zero such as 50ms, 1s, 30m, 2h or 1d";
-    Duration value = parseDuration(name, fallback, expected);
-    if (value.isZero()) {
-      throw new ConfigException(name, optional(name).orElse("0"), expected);
-    }
-    return value;
+    return duration(name, fallback, false);
   }
 
-  /** A duration where 0 (e.g. {@code 0s}) is meaningful, such as "keep nothing". */
+  /** Like {@link #duration(String, Duration)}, but {@code 0s} (none) is allowed too. */
   Duration durationOrZero(String name, Duration fallback) {
-    return parseDuration(name, fallback, "a duration such as 0s, 50ms, 1s, 30m, 2h or 1d");
+    return duration(name, fallback, true);
   }
 
-  private Duration parseDuration(String name, Duration fallback, String expected) {
+  private Duration duration(String name, Duration fallback, boolean zeroAllowed) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {
       return fallback;
     }
     Matcher m = DURATION.matcher(raw.get());
-    if (!m.matches()) {
-      throw new ConfigException(name, raw.get(), expected);
+    if (!m.matches() || (!zeroAllowed && Long.parseLong(m.group(1)) == 0)) {
+      throw new ConfigException(name, raw.get(), "a duration " + (zeroAllowed ? "" : "above zero ")
+          + "such as 50ms, 1s, 30m, 2h or 1d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
@@ -107,6 +104,20 @@ final class Vars {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofDays(n);
     };
+  }
+
+  /** A required secret of at least {@code minBytes} bytes (UTF-8), e.g. {@code openssl rand -hex 32}. */
+  Secret secret(String name, int minBytes) {
+    String value = env.apply(name);
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(name, "is required: set it to at least " + minBytes
+          + " random bytes, e.g. $(openssl rand -hex 32), the same on every instance");
+    }
+    byte[] bytes = value.strip().getBytes(StandardCharsets.UTF_8);
+    if (bytes.length < minBytes) {
+      throw new ConfigException(name, "is too short (" + bytes.length + " bytes): it needs at least " + minBytes);
+    }
+    return new Secret(bytes);
   }
 
   List<String> list(String name) {

@@ -38,14 +38,6 @@ public final class Keys {
   /** Lease held by the one instance that flushes to ClickHouse at a time (not part of any script with other keys). */
   public static final String FLUSH_LEASE = PREFIX + "flush:lease";
 
-  /** Random key of the visitor hash for one UTC day; goes away once the salts derive from VISITOR_SECRET (issue 14). */
-  public static String daySalt(long epochDay) {
-    return PREFIX + "salt:" + epochDay;
-  }
-
-  /** Random key for hashing client-supplied visitor ids; goes away with {@link #daySalt}. */
-  public static final String VID_KEY = PREFIX + "vidkey";
-
   private final String[] tags;
 
   public Keys(int shards) {

@@ -135,7 +135,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
 
   String client(RoutingContext ctx) {
     SocketAddress peer = ctx.request().remoteAddress();
-    return clientAddress.resolve(peer == null ? "" : peer.hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    return clientAddress.resolve(peer == null ? "" : peer.hostAddress(), ctx.request().headers().getAll("X-Forwarded-For"));
   }
 
   private static List<Object> items(Object parsed) {

@@ -16,6 +16,16 @@ public final class ClientAddress {
     this.trustedProxies = List.copyOf(Objects.requireNonNull(trustedProxies, "trustedProxies"));
   }
 
+  /**
+   * With the header's lines in the order received: a proxy may append its own {@code X-Forwarded-For}
+   * line instead of extending the first, and HTTP says the lines are one comma-separated list. Reading
+   * only the first line would let the client choose its address.
+   */
+  public String resolve(String peer, List<String> forwardedForLines) {
+    return resolve(peer, forwardedForLines == null || forwardedForLines.isEmpty() ? null
+        : String.join(",", forwardedForLines));
+  }
+
   public String resolve(String peer, String forwardedFor) {
     if (trustedProxies.isEmpty() || forwardedFor == null || forwardedFor.isBlank() || !trusted(peer)) {
       return peer;

@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Turns a visitor into the keyed hash that Redis sees. With a {@code vid} the hash is of the vid under
  * a fixed key (a vid stays one visitor across days); without, of client IP and User-Agent under the
- * current UTC day's salt, so the same network and browser are one visitor for a day and nothing can
- * link them across days once old salts expire.
+ * current UTC day's salt, so the same network and browser are one visitor for a day and nothing in
+ * Redis links them across days. Both keys derive from {@code VISITOR_SECRET} ({@link VisitorKeys});
+ * each hash starts with the secret's key id, so a rotated secret starts fresh visitors.
  */
 public final class VisitorIds {
   /** What a client-supplied visitor id must look like. */
@@ -37,7 +38,7 @@ public final class VisitorIds {
     if (m.vid == null) {
       m.vid = mac(keys.vidKey());
     }
-    return "v" + hash(m.vid, vid);
+    return "v" + keys.keyId() + hash(m.vid, vid);
   }
 
   /** The visitor hash for a client without a vid. */
@@ -48,7 +49,7 @@ public final class VisitorIds {
       m.client = mac(keys.daySalt(day));
       m.day = day;
     }
-    return "c" + hash(m.client, ip + "\n" + (userAgent == null ? "" : userAgent));
+    return "c" + keys.keyId() + hash(m.client, ip + "\n" + (userAgent == null ? "" : userAgent));
   }
 
   private static String hash(Mac mac, String input) {

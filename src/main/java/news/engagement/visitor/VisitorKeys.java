@@ -1,65 +1,67 @@
 package news.engagement.visitor;
 
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import java.security.SecureRandom;
-import java.time.Clock;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import news.engagement.counting.Keys;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import news.engagement.config.Secret;
 
 /**
- * The secret keys behind visitor hashes, shared by every instance through Redis: a random salt per UTC
- * day (created by whichever instance asks first, expiring two days later) and one key for vids.
- * {@link #refresh} loads today's and tomorrow's salts ahead of time, so hashing never waits for Redis.
+ * The keys behind visitor hashes, derived with HKDF-SHA256 (RFC 5869) from {@code VISITOR_SECRET}: one
+ * key for vids and one salt per UTC day for cookie-less clients. Every instance given the same secret
+ * derives the same keys, so nothing secret is stored in Redis next to the hashes it protects: a Redis
+ * backup alone cannot be brute-forced back to addresses.
+ *
+ * <p>{@link #keyId()} names the secret without revealing it; it goes into every hash, so hashes made
+ * under an old secret never collide with new ones after a rotation.
  */
 public final class VisitorKeys {
-  private static final long SALT_TTL_SECONDS = 2 * 86_400L;
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String HMAC = "HmacSHA256";
+  /** HKDF's salt: fixed, as RFC 5869 allows; it only separates this use from any other of the secret. */
+  private static final byte[] EXTRACT_SALT = "news.engagement visitor keys v1".getBytes(StandardCharsets.UTF_8);
+  private static final int KEY_ID_CHARS = 4;
 
-  private final RedisClusterAsyncCommands<String, String> redis;
-  private final Clock clock;
-  private final Map<Long, byte[]> salts = new ConcurrentHashMap<>();
-  private volatile byte[] vidKey;
+  private final byte[] pseudoRandomKey;
+  private final byte[] vidKey;
+  private final String keyId;
 
-  public VisitorKeys(RedisClusterAsyncCommands<String, String> redis, Clock clock) {
-    this.redis = Objects.requireNonNull(redis, "redis");
-    this.clock = Objects.requireNonNull(clock, "clock");
+  public VisitorKeys(Secret secret) {
+    byte[] ikm = Objects.requireNonNull(secret, "secret").bytes();
+    this.pseudoRandomKey = hmac(EXTRACT_SALT, ikm);
+    this.vidKey = expand("vid");
+    this.keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(expand("key-id"))
+        .substring(0, KEY_ID_CHARS);
   }
 
-  /** Loads (or creates) the vid key and the salts of today and tomorrow. */
-  public Future<Void> refresh(Context context) {
-    long today = Math.floorDiv(clock.millis(), 86_400_000L);
-    salts.keySet().removeIf(day -> day < today - 1);
-    return shared(Keys.VID_KEY, null, context).map(k -> vidKey = k)
-        .compose(k -> shared(Keys.daySalt(today), SALT_TTL_SECONDS, context)).map(s -> salts.put(today, s))
-        .compose(s -> shared(Keys.daySalt(today + 1), SALT_TTL_SECONDS, context)).map(s -> salts.put(today + 1, s))
-        .mapEmpty();
+  /** A short public name of the secret in use (logged at start-up, part of each visitor hash). */
+  public String keyId() {
+    return keyId;
   }
 
   byte[] vidKey() {
-    return Objects.requireNonNull(vidKey, "visitor keys not loaded");
+    return vidKey.clone();
   }
 
   byte[] daySalt(long epochDay) {
-    byte[] salt = salts.get(epochDay);
-    if (salt == null) {
-      throw new IllegalStateException("salt of day " + epochDay + " not loaded");
-    }
-    return salt;
+    return expand("client-day:" + epochDay);
   }
 
-  /** SET NX a fresh random value, then read whichever value won. */
-  private Future<byte[]> shared(String key, Long ttlSeconds, Context context) {
-    byte[] fresh = new byte[32];
-    RANDOM.nextBytes(fresh);
-    SetArgs args = ttlSeconds == null ? SetArgs.Builder.nx() : SetArgs.Builder.nx().ex(ttlSeconds);
-    return Future.fromCompletionStage(redis.set(key, Base64.getEncoder().encodeToString(fresh), args), context)
-        .compose(ok -> Future.fromCompletionStage(redis.get(key), context))
-        .map(value -> Base64.getDecoder().decode(Objects.requireNonNull(value, key)));
+  /** HKDF-Expand for one 32-byte block: T(1) = HMAC(PRK, info || 0x01). */
+  private byte[] expand(String info) {
+    byte[] label = info.getBytes(StandardCharsets.UTF_8);
+    return hmac(pseudoRandomKey, ByteBuffer.allocate(label.length + 1).put(label).put((byte) 1).array());
+  }
+
+  private static byte[] hmac(byte[] key, byte[] data) {
+    try {
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(new SecretKeySpec(key, HMAC));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
   }
 }

@@ -5,10 +5,21 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.Objects;
 
 /** One HTTP server on the shared port; deployed once per event loop, all serving the same router. */
 public final class HttpVerticle extends VerticleBase {
+  /**
+   * A connection that has been sent nothing for this long is closed: a new one whose request headers
+   * (or body) are not complete by then, or a kept-alive one with no next request. A browser sends its
+   * headers in one go and its 64 KiB at most in well under this, even on a bad mobile link. Above the
+   * ClickHouse client's 10 s query timeout, so the slowest answer (an editor's time series) still gets
+   * its error out. The idle timeout alone cannot do this: each trickled byte resets it, so slowloris
+   * sockets would hold file descriptors forever.
+   */
+  public static final Duration HEADER_DEADLINE = Duration.ofSeconds(15);
+
   private final Router router;
   private final int port;
   private HttpServer server;
@@ -24,9 +35,13 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(port)
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
-        // Slowloris clients and idle keep-alives are cut after 30 s without a byte.
-        .setIdleTimeout(30);
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .setIdleTimeout(30)
+        // Nothing written for the deadline: the server waits for headers it will never get (see above).
+        .setWriteIdleTimeout((int) HEADER_DEADLINE.toSeconds());
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(Errors::invalidRequest)
+        .requestHandler(router)
+        .listen()
         .onSuccess(s -> server = s);
   }
 

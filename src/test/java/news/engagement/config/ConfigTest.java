@@ -9,8 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class ConfigTest {
 
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  /** {@code env} plus a valid VISITOR_SECRET, the one variable without a default. */
   private static Config of(Map<String, String> env) {
-    return Config.from(env::get);
+    return Config.from(name -> name.equals("VISITOR_SECRET") ? env.getOrDefault(name, SECRET) : env.get(name));
   }
 
   @Test
@@ -66,5 +69,35 @@ class ConfigTest {
     assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "10.0.0.0/33"))).hasMessageContaining("TRUSTED_PROXIES");
     assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "proxy.internal"))).hasMessageContaining("TRUSTED_PROXIES");
     assertThatThrownBy(() -> of(Map.of("CLICKHOUSE_DATABASE", "x; DROP TABLE y"))).hasMessageContaining("CLICKHOUSE_DATABASE");
+  }
+
+  @Test
+  void shutdownTimesDefaultToAGraceOf5sWithin30s() {
+    Config c = of(Map.of());
+    assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    Config quick = of(Map.of("SHUTDOWN_GRACE", "0s", "SHUTDOWN_TIMEOUT", "200ms"));
+    assertThat(quick.shutdownGrace()).isZero();
+    assertThat(quick.shutdownTimeout()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void badShutdownTimesStopStartUpNamingTheVariable() {
+    assertThatThrownBy(() -> of(Map.of("SHUTDOWN_GRACE", "soon"))).hasMessageContaining("SHUTDOWN_GRACE");
+    assertThatThrownBy(() -> of(Map.of("SHUTDOWN_TIMEOUT", "0s"))).hasMessageContaining("SHUTDOWN_TIMEOUT");
+    assertThatThrownBy(() -> of(Map.of("SHUTDOWN_GRACE", "10s", "SHUTDOWN_TIMEOUT", "10s")))
+        .hasMessageContaining("SHUTDOWN_TIMEOUT").hasMessageContaining("SHUTDOWN_GRACE");
+  }
+
+  @Test
+  void visitorSecretIsRequiredAndLongEnoughButNeverEchoed() {
+    assertThat(of(Map.of()).visitorSecret().bytes()).hasSize(32);
+    assertThatThrownBy(() -> Config.from(Map.<String, String>of()::get)).hasMessageContaining("VISITOR_SECRET")
+        .hasMessageContaining("required");
+    assertThatThrownBy(() -> of(Map.of("VISITOR_SECRET", "  "))).hasMessageContaining("VISITOR_SECRET");
+    assertThatThrownBy(() -> of(Map.of("VISITOR_SECRET", "short-but-secret-31-bytes-long!")))
+        .hasMessageContaining("VISITOR_SECRET").hasMessageContaining("31 bytes")
+        .hasMessageNotContaining("short-but-secret");
+    assertThat(of(Map.of()).toString()).doesNotContain(SECRET);
   }
 }

@@ -2,6 +2,7 @@ package news.engagement.testing;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,21 @@ public final class RedisProcess {
   public static void stop() throws IOException, InterruptedException {
     run(List.of("redis-cli", "-p", Integer.toString(port()), "shutdown"));
     waitFor(false);
+  }
+
+  /** SIGSTOP: Redis keeps its connections open but answers nothing, like a stalled server. */
+  public static void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}: Redis answers again, commands sent meanwhile included. */
+  public static void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private static void signal(String name) throws IOException, InterruptedException {
+    String pid = Files.readString(Path.of(TestStores.storesDir(), "redis", "redis.pid")).trim();
+    run(List.of("kill", "-" + name, pid));
   }
 
   public static void start() throws IOException, InterruptedException {

@@ -42,9 +42,10 @@ public final class RunningService implements AutoCloseable {
 
   /**
    * Starts with REDIS_URL on the given database, CLICKHOUSE_URL of the test stores, port 0, no rate
-   * limit, a 10 ms batch interval, top lists rebuilt for every read and the read cache off
-   * (READ_CACHE_TTL=0s): tests of counting read what Redis holds right after writing; the read cache's
-   * own tests set READ_CACHE_TTL and move its time source by hand. {@code env} overrides any of those.
+   * limit, a 10 ms batch interval, the tests' VISITOR_SECRET, no shutdown grace, top lists rebuilt for
+   * every read and the read cache off (READ_CACHE_TTL=0s): tests of counting read what Redis holds right
+   * after writing; the read cache's own tests set READ_CACHE_TTL and move its time source by hand.
+   * {@code env} overrides any of those.
    */
   public static RunningService start(int redisDatabase, Clock clock, Map<String, String> env) {
     return start(redisDatabase, clock, env, System::nanoTime);
@@ -65,6 +66,9 @@ public final class RunningService implements AutoCloseable {
     vars.put("TOP_LISTS_MAX_AGE", "1ms"); // tests read top lists right after writing
     vars.put("READ_CACHE_TTL", "0s");
     vars.put("READ_CACHE_MAX_STALE", "0s");
+    vars.put("VISITOR_SECRET", TestStores.VISITOR_SECRET);
+    // No grace period by default: nothing balances traffic onto a test's service.
+    vars.put("SHUTDOWN_GRACE", "0s");
     vars.putAll(env);
     Config config = Config.from(vars::get);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

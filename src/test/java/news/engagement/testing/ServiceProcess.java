@@ -40,7 +40,8 @@ public final class ServiceProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> vars = new HashMap<>(Map.of("HTTP_PORT", Integer.toString(port),
-        "CLICKHOUSE_URL", TestStores.clickhouseUrl()));
+        "CLICKHOUSE_URL", TestStores.clickhouseUrl(), "VISITOR_SECRET", TestStores.VISITOR_SECRET,
+        "SHUTDOWN_GRACE", "0s"));
     vars.putAll(env);
     builder.environment().putAll(vars);
     ServiceProcess service = new ServiceProcess(builder.start(), log, port);
@@ -60,6 +61,27 @@ public final class ServiceProcess implements AutoCloseable {
       request.header("X-Forwarded-For", forwardedFor);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends SIGTERM and returns at once: for tests that watch the service while it stops. */
+  public void signalTerm() {
+    if (process == null) {
+      throw new IllegalStateException("attached to a service this test did not start");
+    }
+    process.destroy();
+  }
+
+  /** Waits for the process to exit; its exit code, or an AssertionError after {@code limit}. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the service did not exit within " + limit);
+    }
+    return process.exitValue();
+  }
+
+  public boolean alive() {
+    return process != null && process.isAlive();
   }
 
   /** SIGTERM, then waits for the process to drain and exit; returns its exit code. */

@@ -8,6 +8,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
  * never skip, when the stores are missing: run the suite through the script.
  */
 public final class TestStores {
+  /** The VISITOR_SECRET every test service gets (a fixed test value: 64 hex characters). */
+  public static final String VISITOR_SECRET = "7e57".repeat(16);
+
   private TestStores() {
   }
 

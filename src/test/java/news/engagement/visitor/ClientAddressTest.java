@@ -39,4 +39,13 @@ class ClientAddressTest {
     assertThat(behindProxies.resolve("10.1.2.3", "203.0.113.9, not-an-ip")).isEqualTo("10.1.2.3");
     assertThat(behindProxies.resolve("10.1.2.3", "")).isEqualTo("10.1.2.3");
   }
+
+  @Test
+  void headerLinesAreOneListSoASecondLineCannotBeSkipped() {
+    // The client wrote the first line; our proxy (127.0.0.1) appended the real address on a second line.
+    assertThat(behindProxies.resolve("127.0.0.1", List.of("1.1.1.1", "203.0.113.9"))).isEqualTo("203.0.113.9");
+    assertThat(behindProxies.resolve("10.1.2.3", List.of("6.6.6.6, 7.7.7.7", "203.0.113.9, 10.0.0.5")))
+        .isEqualTo("203.0.113.9");
+    assertThat(behindProxies.resolve("10.1.2.3", List.of())).isEqualTo("10.1.2.3");
+  }
 }
