@@ -106,12 +106,12 @@ public final class Service {
     String url = config.redisUrlOrDefault();
     VisitorKeys visitorKeys = new VisitorKeys(config.visitorSecret());
     LOG.info("Visitor hashes use VISITOR_SECRET with key id {}", visitorKeys.keyId());
-    return RedisStore.connect(vertx, url, redisResources, context).compose(c -> {
+    return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas()).compose(c -> {
       redis = c;
-      return RedisStore.connect(vertx, url, redisResources, context);
+      return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas());
     }).compose(c -> {
       batcherRedis = c;
-      return RedisStore.connect(vertx, url, redisResources, context);
+      return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas());
     }).compose(c -> {
       // The builder sends hundreds of commands per rebuild: its own connection keeps article reads quick.
       topRedis = c;
