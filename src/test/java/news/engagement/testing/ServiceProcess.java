@@ -71,6 +71,21 @@ public final class ServiceProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** SIGKILL: the process dies at once, without draining anything. */
+  public void kill() throws InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("attached to a service this test did not start");
+    }
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** A counter or gauge of /metrics, summed over its series whose line starts with {@code prefix}. */
+  public double metric(String prefix) throws IOException, InterruptedException {
+    return get("/metrics").body().lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   /** Waits for the process to exit; its exit code, or an AssertionError after {@code limit}. */
   public int awaitExit(Duration limit) throws InterruptedException {
     if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
