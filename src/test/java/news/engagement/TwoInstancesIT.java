@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import news.engagement.testing.ClickHouseSums;
+import news.engagement.testing.RunningService;
 import news.engagement.testing.ServiceProcess;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,6 @@ class TwoInstancesIT {
   private static final Logger LOG = LoggerFactory.getLogger(TwoInstancesIT.class);
   private static final int DB = 13;
   private static final String DATABASE = "two_instances";
-  private static final String CHROME =
-      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
   @Test
   void oneInstanceKilledMidRunLosesAndDoublesNothing() throws Exception {
@@ -65,7 +64,7 @@ class TwoInstancesIT {
           .append("\",\"vid\":\"visitor-").append(run).append('-').append(firstVisitor + i).append("\"}");
       truth.merge(article, 1L, Long::sum);
     }
-    HttpResponse<String> answer = to.post("/v1/events", CHROME, null, body.append(']').toString());
+    HttpResponse<String> answer = to.post("/v1/events", RunningService.BROWSER_UA, null, body.append(']').toString());
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
     assertThat(answer.body()).contains("\"accepted\":10");
   }

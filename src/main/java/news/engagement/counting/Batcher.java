@@ -1,6 +1,5 @@
 package news.engagement.counting;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -267,7 +266,7 @@ public final class Batcher extends VerticleBase {
   private void failed(Lane lane, Batch batch, Throwable cause) {
     metrics.redisBatchFailed();
     String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    if (deterministic(cause)) {
+    if (RedisFailure.deterministic(cause)) {
       lane.current = null;
       if (batch.articles().size() > 1) {
         // Find the article that fails: its neighbours in the batch go on as batches of their own.
@@ -295,23 +294,5 @@ public final class Batcher extends VerticleBase {
     }
     LOG.error("Redis refused a batch of {} events of article {} (shard {}); set aside, not counted: {}",
         batch.events, batch.articles().iterator().next(), batch.shard, reason);
-  }
-
-  /** Errors that a retry cannot fix; everything else (connection, timeout, failover, busy, memory) is retried. */
-  static boolean deterministic(Throwable cause) {
-    if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
-      return false;
-    }
-    String message = cause.getMessage();
-    if (message.startsWith("BATCH_FAILED ")) {
-      message = message.substring("BATCH_FAILED ".length());
-    }
-    for (String transientPrefix : List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK", "CLUSTERDOWN",
-        "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT")) {
-      if (message.startsWith(transientPrefix)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

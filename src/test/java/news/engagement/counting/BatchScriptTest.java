@@ -112,7 +112,7 @@ class BatchScriptTest {
 
     assertThatThrownBy(() -> apply(batch)).isInstanceOf(RedisCommandExecutionException.class)
         .hasMessageContaining("WRONGTYPE")
-        .satisfies(err -> assertThat(Batcher.deterministic(err)).isTrue());
+        .satisfies(err -> assertThat(RedisFailure.deterministic(err)).isTrue());
 
     assertThat(redis.exists(keys.counts(good), keys.likers(good), keys.viewSeen(good, "visitor-1"),
         keys.shareSeen(good, "x", "visitor-1"), keys.viewSeen(poisoned, "visitor-1"),
