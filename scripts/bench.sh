@@ -56,7 +56,7 @@ load bare-get 2 64 "$seconds" bench/reads-longtail.lua "$bare" --latency
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 # --- the service ---
-REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp RATE_LIMIT_PER_MINUTE=0 \
+REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_PER_MINUTE=0 \
   MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
 pids+=($!)
 wait_port "$sp"
@@ -124,7 +124,7 @@ if [ "${BENCH_CLUSTER:-1}" != 0 ]; then
     | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(evalsha|eval|info|config|cluster|ping|wait)$/ {s += $3} END {print s + 0}'; }
   cluster_run() { # wait-replicas name
     REDIS_URL="redis-cluster://127.0.0.1:$((rp + 300)),127.0.0.1:$((rp + 301)),127.0.0.1:$((rp + 302))" \
-      REDIS_WAIT_REPLICAS=$1 CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp RATE_LIMIT_PER_MINUTE=0 \
+      REDIS_WAIT_REPLICAS=$1 CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_PER_MINUTE=0 \
       MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar \
       >"$out/service-$2.log" 2>&1 &
     local pid=$!

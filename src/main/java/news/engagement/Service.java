@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Keys;
+import news.engagement.counting.Limits;
 import news.engagement.health.Health;
 import news.engagement.history.History;
 import news.engagement.ingest.EventValidator;
@@ -116,7 +117,8 @@ public final class Service {
       // The builder sends hundreds of commands per rebuild: its own connection keeps article reads quick.
       topRedis = c;
       batcher = new Batcher(batcherRedis.scripts(), keys, config.retention(), metrics, clock, config.batchInterval(),
-          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), Shutdown.drainTimeout(config));
+          new Limits(config.viewDedupWindow(), config.maxViewsPerAddress()), config.maxBatchEvents(),
+          config.maxPendingEvents(), Shutdown.drainTimeout(config));
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
         return new VisitorIds(visitorKeys, clock);
