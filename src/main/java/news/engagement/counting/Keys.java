@@ -19,13 +19,13 @@ import java.time.Duration;
  * <ul>
  *   <li>per article, TTL refreshed on write (probation TTL until the article is vouched for):
  *       {@code a} totals hash, {@code u} all-time HyperLogLog, {@code l} likers set;
- *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen; per
- *       sender address and article: {@code da} views added in the window;
+ *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen;
  *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog; per article,
  *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
  *       totals hash; per shard: {@code m:dirty}, {@code flushed}, {@code wm} batcher watermarks,
- *       {@code w} closed-window sums, {@code rolled} roll-up markers.
+ *       {@code w} closed-window sums, {@code rolled} roll-up markers, {@code da} views per sender address
+ *       and article in a dedup window (two windows).
  * </ul>
  */
 public final class Keys {
@@ -114,11 +114,6 @@ public final class Keys {
     return article("ds", article) + ":" + network + ":" + visitor;
   }
 
-  /** Views one sender address group (a keyed hash) added to the article in the dedup window. */
-  public String addressViews(String article, String address) {
-    return article("da", article) + ":" + address;
-  }
-
   /** HyperLogLog of the article's counted visitors within one time bucket (window uniques). */
   public String bucketUniques(String article, BucketSize size, long bucketStartEpochSeconds) {
     return base(shardOf(article)) + "ub:" + size.code() + ":" + bucketStartEpochSeconds + ":" + article;
@@ -166,6 +161,14 @@ public final class Keys {
   /** Sorted set of the shard's rolled-up buckets (member: "&lt;size&gt;:&lt;start&gt;", score: start). */
   public String rolled(int shard) {
     return base(shard) + "rolled";
+  }
+
+  /**
+   * Hash of the views each sender address group (a keyed hash) added to each of the shard's articles in
+   * one dedup window (field "&lt;article&gt;\t&lt;group&gt;"), for the per-address bound; kept two windows.
+   */
+  public String addressViews(int shard, long windowStartMillis) {
+    return base(shard) + "da:" + windowStartMillis;
   }
 
   /** The last batch sequence a batcher applied on the shard, with that batch's result. */
