@@ -6,8 +6,8 @@
 -- trailing zero bits of a stable hash of the visitor. While a set holds at most ARGV[4] members it is
 -- exact (level 0). Past that, the level rises and only members with sample >= level stay: each is one
 -- of 2^level visitors, so readers = members * 2^level (hash sampling, relative error about
--- 1/sqrt(ARGV[4])). The level key is refreshed only while the set is over half full; it lapses two
--- minutes later and sampling restarts at full rate.
+-- 1/sqrt(ARGV[4])). The level key is set when the level rises and refreshed while the set is over half
+-- full; it lapses two minutes later and sampling restarts at full rate.
 --
 -- KEYS: 1 watermark, 2 site readers, 3 site level, 4 ranking, 5 touched, 6 engaged dirty minutes,
 --       then per article: readers, level; then per minute: engaged hash, engaged visitors set
@@ -30,6 +30,7 @@ end
 -- Adds n (member, ms) pairs from ARGV[i]; trims to the window and the cap; answers the readers estimate.
 local function admit(zset, levelKey, i, n)
   local level = tonumber(redis.call('GET', levelKey) or '0')
+  local raised = false
   for j = 0, n - 1 do
     local member = ARGV[i + 2 * j]
     if sample(member) >= level then
@@ -40,6 +41,7 @@ local function admit(zset, levelKey, i, n)
   local card = redis.call('ZCARD', zset)
   while card > cap do
     level = level + 1
+    raised = true
     for _, member in ipairs(redis.call('ZRANGE', zset, 0, -1)) do
       if sample(member) < level then
         redis.call('ZREM', zset, member)
@@ -47,7 +49,7 @@ local function admit(zset, levelKey, i, n)
     end
     card = redis.call('ZCARD', zset)
   end
-  if level > 0 and card * 2 > cap then
+  if level > 0 and (raised or card * 2 > cap) then
     redis.call('SET', levelKey, level, 'EX', 120)
   end
   if card > 0 then
