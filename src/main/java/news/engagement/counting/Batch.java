@@ -87,7 +87,7 @@ final class Batch {
   record Call(String[] keys, String[] args) {
   }
 
-  Call encode(Keys keys, String batcherId, Retention retention, long dedupWindowMillis, long bucketStart,
+  Call encode(Keys keys, String batcherId, Retention retention, Limits limits, long bucketStart,
       boolean touchBuckets, Set<String> touched) {
     long minute = Math.floorDiv(nowMillis, 60_000) * 60;
     List<String> k = new ArrayList<>(6 + byArticle.size() * 5 + events);
@@ -97,15 +97,19 @@ final class Batch {
     for (String metric : List.of("views", "likes", "shares")) {
       k.add(keys.top(shard, metric, BucketSize.FIVE_MINUTES, bucketStart));
     }
+    long window = limits.dedupWindow().toMillis();
+    k.add(keys.addressViews(shard, Math.floorDiv(nowMillis, window) * window));
     List<String> a = new ArrayList<>(8 + byArticle.size() * 3 + events * 3);
     a.add(Long.toString(sequence));
     a.add(Long.toString(minute));
-    a.add(Long.toString(dedupWindowMillis));
+    a.add(Long.toString(limits.dedupWindow().toMillis()));
     a.add(Long.toString(retention.probationTtl().toSeconds()));
     a.add(Long.toString(retention.articleTtl().toSeconds()));
     a.add(Integer.toString(retention.vouchViews()));
     a.add(Long.toString(BucketSize.FIVE_MINUTES.retention().toSeconds()));
     a.add(touchBuckets ? "1" : "0");
+    a.add(Integer.toString(limits.maxViewsPerAddress()));
+    boolean capped = limits.maxViewsPerAddress() > 0;
     byArticle.forEach((article, list) -> {
       k.add(keys.counts(article));
       k.add(keys.uniques(article));
@@ -119,7 +123,7 @@ final class Batch {
         switch (e.type()) {
           case VIEW -> {
             k.add(keys.viewSeen(article, e.visitor()));
-            event(a, "v", e.visitor(), "");
+            event(a, "v", e.visitor(), capped ? e.address() : "");
           }
           case SHARE -> {
             k.add(keys.shareSeen(article, e.network(), e.visitor()));
@@ -144,7 +148,7 @@ final class Batch {
   }
 
   /** What the script reports, by name, plus what was coalesced in process. */
-  record Outcome(Map<CountedType, Long> counted, long duplicates, boolean replayed) {
+  record Outcome(Map<CountedType, Long> counted, long duplicates, long capped, boolean replayed) {
   }
 
   Outcome outcome(String json) {
@@ -157,6 +161,6 @@ final class Batch {
     counted.put(CountedType.PREVIEW, r.getLong("previews"));
     long duplicates = r.getLong("viewsDuplicate") + r.getLong("likesDuplicate") + r.getLong("unlikesDuplicate")
         + r.getLong("sharesDuplicate") + localDuplicates;
-    return new Outcome(counted, duplicates, r.getBoolean("replayed", false));
+    return new Outcome(counted, duplicates, r.getLong("viewsCapped", 0L), r.getBoolean("replayed", false));
   }
 }

@@ -24,7 +24,8 @@ import java.time.Duration;
  *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
  *       totals hash; per shard: {@code m:dirty}, {@code flushed}, {@code wm} batcher watermarks,
- *       {@code w} closed-window sums, {@code rolled} roll-up markers.
+ *       {@code w} closed-window sums, {@code rolled} roll-up markers, {@code da} views per sender address
+ *       and article in a dedup window (two windows).
  * </ul>
  */
 public final class Keys {
@@ -160,6 +161,14 @@ public final class Keys {
   /** Sorted set of the shard's rolled-up buckets (member: "&lt;size&gt;:&lt;start&gt;", score: start). */
   public String rolled(int shard) {
     return base(shard) + "rolled";
+  }
+
+  /**
+   * Hash of the views each sender address group (a keyed hash) added to each of the shard's articles in
+   * one dedup window (field "&lt;article&gt;\t&lt;group&gt;"), for the per-address bound; kept two windows.
+   */
+  public String addressViews(int shard, long windowStartMillis) {
+    return base(shard) + "da:" + windowStartMillis;
   }
 
   /** The last batch sequence a batcher applied on the shard, with that batch's result. */
