@@ -129,7 +129,7 @@ public final class Service {
       });
     }).compose(visitorIds -> {
       topLists = new TopLists(topRedis.commands(), keys, clock, TopLists.Timing.standard()
-          .withMaxAge(config.topListsMaxAge()));
+          .withMaxAge(config.topListsMaxAge()).withRefresh(config.topListsRefresh()));
       return vertx.deployVerticle(topLists).map(id -> {
         topListsDeployment = id;
         return visitorIds;

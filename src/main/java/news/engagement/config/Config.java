@@ -30,6 +30,7 @@ public record Config(
     int redisShards,
     Retention retention,
     Duration topListsMaxAge,
+    Duration topListsRefresh,
     Duration readCacheTtl,
     Duration readCacheMaxStale,
     int redisWaitReplicas,
@@ -77,6 +78,7 @@ public record Config(
             vars.duration("PROBATION_TTL", Retention.DEFAULT.probationTtl()),
             vars.positiveInt("PROBATION_VIEWS", Retention.DEFAULT.vouchViews())),
         vars.duration("TOP_LISTS_MAX_AGE", Duration.ofSeconds(3)),
+        vars.duration("TOP_LISTS_REFRESH", Duration.ofSeconds(2)),
         vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
         vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)),
         vars.intBetween("REDIS_WAIT_REPLICAS", 1, 0, 1),
@@ -107,7 +109,7 @@ public record Config(
   public Config withHttpPort(int port) {
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
-        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, readCacheTtl,
+        maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, topListsRefresh, readCacheTtl,
         readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
         presence);
   }

@@ -44,6 +44,11 @@ public final class TopLists extends VerticleBase {
       return new Timing(refresh, uniquesRefresh, maxAge, maxAge.compareTo(this.maxAge) < 0 ? maxAge : uniquesMaxAge);
     }
 
+    /** The same, rebuilt on its timer every {@code refresh}. */
+    public Timing withRefresh(Duration refresh) {
+      return new Timing(refresh, uniquesRefresh, maxAge, uniquesMaxAge);
+    }
+
     /** Every read rebuilds (single flight): for tests that read right after writing. */
     public static Timing readAfterWrite() {
       return new Timing(Duration.ofSeconds(2), Duration.ofSeconds(15), Duration.ZERO, Duration.ZERO);

@@ -141,10 +141,19 @@ class EditorPageBrowserTest {
         .mapToLong(r -> Long.parseLong(r.getDomAttribute("data-views"))).sum();
   }
 
+  /** The table's cells; read again when the desk redraws the table while it is being read. */
   private static List<List<String>> rows(WebDriver d, String table) {
-    return d.findElements(By.cssSelector(table + " tbody tr")).stream()
-        .map(row -> row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
-        .toList();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return d.findElements(By.cssSelector(table + " tbody tr")).stream()
+            .map(row -> row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+            .toList();
+      } catch (org.openqa.selenium.StaleElementReferenceException redrawn) {
+        if (attempt == 5) {
+          throw redrawn;
+        }
+      }
+    }
   }
 
   private static String text(WebDriver d, String css) {
