@@ -17,5 +17,11 @@ request = function()
   counter = counter + 1
   local article = "bench-article-" .. (counter % 500)
   local body = '{"type":"view","article":"' .. article .. '","vid":"' .. prefix .. '-' .. counter .. '"}'
-  return wrk.format(nil, "/v1/events", nil, body)
+  -- Readers come from many addresses (through a trusted proxy), as a site's do: the per-address bound
+  -- on views (MAX_VIEWS_PER_ADDRESS) is then what real traffic meets, not what one address would.
+  local from = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  local headers = {}
+  for k, v in pairs(wrk.headers) do headers[k] = v end   -- wrk.format's headers replace wrk.headers
+  headers["X-Forwarded-For"] = from
+  return wrk.format(nil, "/v1/events", headers, body)
 end

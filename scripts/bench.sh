@@ -6,7 +6,8 @@
 #             vs bare GET of a fixed article JSON
 #   mixed     ingest (wrk -t1 -c32) and reads (wrk -t1 -c16) at once vs each alone
 #   alone     ingest with Redis shut down (events buffered): the HTTP path with the cores to itself
-#   scripts/bench.sh [seconds per measured run, default 15]       (about 3.5 minutes at 15)
+#   cluster   long-tail ingest against a local 3-master Redis Cluster, with and without the replica WAIT
+#   scripts/bench.sh [seconds per measured run, default 15]       (about 5 minutes at 15)
 # Prints one table and writes it to target/bench/summary.txt. Needs 2+ cores free of other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ load bare-get 2 64 "$seconds" bench/reads-longtail.lua "$bare" --latency
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 # --- the service ---
-REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp RATE_LIMIT_PER_MINUTE=0 \
+REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_PER_MINUTE=0 \
   MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
 pids+=($!)
 wait_port "$sp"
@@ -80,14 +81,16 @@ script_usec=$(redis info commandstats | awk -F'[=,]' '/cmdstat_evalsha/ {print $
 
 # Long-tail ingest: what a counted view costs Redis (issue 9's figures).
 views_before=$(metric 'engagement_events_counted_total{type="view"'); applied_before=$(applied)
-calls_before=$(redis_calls); cpu_before=$(redis_cpu_us)
+calls_before=$(redis_calls); cpu_before=$(redis_cpu_us); lt_start=$(date +%s.%N)
 load longtail 2 64 "$seconds" bench/events-longtail.lua "$svc"
 wait_drained
+lt_end=$(date +%s.%N)
 views=$(( $(metric 'engagement_events_counted_total{type="view"') - views_before ))
 events=$(( $(applied) - applied_before ))
 calls=$(( $(redis_calls) - calls_before )); cpu=$(( $(redis_cpu_us) - cpu_before ))
 per_view=$(awk -v c="$calls" -v v="$views" 'BEGIN {printf "%.2f", (v > 0 ? c / v : 0)}')
 cpu_per_event=$(awk -v c="$cpu" -v e="$events" 'BEGIN {printf "%.2f", (e > 0 ? c / e : 0)}')
+lt_rate=$(awk -v n="$events" -v a="$lt_start" -v b="$lt_end" 'BEGIN {printf "%.0f", n / (b - a)}')
 
 # Reads alone, over the articles the long-tail run just wrote.
 load warm 2 64 5 bench/reads-longtail.lua "$svc"
@@ -109,6 +112,40 @@ redis shutdown nosave >/dev/null 2>&1 || true
 load warm 2 64 "$warm" bench/events.lua "$svc"   # past the moment Redis left
 load ingest-alone 2 64 "$seconds" bench/events.lua "$svc"
 
+# --- the same long-tail ingest against a local Redis Cluster (3 masters, 3 replicas), with and without
+# the replica WAIT after each batch script (BENCH_CLUSTER=0 skips this part) ---
+cluster_line="cluster: skipped (BENCH_CLUSTER=0)"
+if [ "${BENCH_CLUSTER:-1}" != 0 ]; then
+  kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null || true
+  scripts/stores.sh start-cluster "$stores" $((rp + 300))
+  masters() { for p in $(seq $((rp + 300)) $((rp + 305))); do
+    redis-cli -p "$p" info replication | grep -q role:master && echo "$p"; done; }
+  cluster_calls() { for p in $(masters); do redis-cli -p "$p" info commandstats; done \
+    | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(evalsha|eval|info|config|cluster|ping|wait)$/ {s += $3} END {print s + 0}'; }
+  cluster_run() { # wait-replicas name
+    REDIS_URL="redis-cluster://127.0.0.1:$((rp + 300)),127.0.0.1:$((rp + 301)),127.0.0.1:$((rp + 302))" \
+      REDIS_WAIT_REPLICAS=$1 CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_PER_MINUTE=0 \
+      MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar \
+      >"$out/service-$2.log" 2>&1 &
+    local pid=$!
+    wait_port "$sp"
+    load warm 2 64 "$warm" bench/events-longtail.lua "$svc"
+    wait_drained
+    local a0 c0 t0 t1 n
+    a0=$(applied); c0=$(cluster_calls); v0=$(metric 'engagement_events_counted_total{type="view"'); t0=$(date +%s.%N)
+    load "$2" 2 64 "$seconds" bench/events-longtail.lua "$svc"
+    wait_drained
+    t1=$(date +%s.%N); n=$(( $(applied) - a0 ))
+    local v=$(( $(metric 'engagement_events_counted_total{type="view"') - v0 ))
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$(( $(cluster_calls) - c0 ))" -v v="$v" -v r="$(rps "$out/$2.txt")" \
+      'BEGIN {printf "%.0f events/s applied (%s req/s accepted), %.2f commands per counted view", n / (b - a), r, (v > 0 ? c / v : 0)}'
+  }
+  with_wait=$(cluster_run 1 cluster-wait)
+  without_wait=$(cluster_run 0 cluster-nowait)
+  cluster_line="cluster, 3 masters on these 2 cores, long-tail ingest: WAIT 1 after each batch: $with_wait; without WAIT: $without_wait"
+fi
+
 row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores"
@@ -126,7 +163,8 @@ row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
   row "mixed: ingest (-t1 -c32)" "$(rps "$out/mixed-ingest.txt")" "" "$(ratio "$(rps "$out/mixed-ingest.txt")" "$(rps "$out/ingest-t1.txt")") of ingest alone"
   row "mixed: reads (-t1 -c16)" "$(rps "$out/mixed-reads.txt")" "$(p99 "$out/mixed-reads.txt")" "$(ratio "$(rps "$out/mixed-reads.txt")" "$(rps "$out/reads-t1.txt")") of reads alone"
   echo
-  echo "applied to Redis (sustained, events.lua): $applied_rate events/s over the run plus ${drain} s to drain; ${script_usec} us per batch script call"
-  echo "long-tail ingest: $views counted views, $events applied events; Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us"
+  echo "applied to Redis (sustained, events.lua): $applied_rate events/s ($(ratio "$applied_rate" "$(rps "$out/bare-post.txt")") of bare POST) over the run plus ${drain} s to drain; ${script_usec} us per batch script call"
+  echo "long-tail ingest, one Redis: $views counted views, $events applied events, $lt_rate events/s applied ($(ratio "$lt_rate" "$(rps "$out/bare-post.txt")") of bare POST); Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us"
+  echo "$cluster_line"
   echo "non-2xx answers: ingest $(non2xx "$out/ingest.txt"), reads $(non2xx "$out/reads.txt"), mixed reads $(non2xx "$out/mixed-reads.txt"), mixed ingest $(non2xx "$out/mixed-ingest.txt")"
 } | tee "$out/summary.txt"

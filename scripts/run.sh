@@ -6,6 +6,8 @@
 # For this local run only: an unset EDITOR_TOKEN or VISITOR_SECRET is generated once and kept in
 # .local-stores/, so a restart keeps the editor's sign-in and the visitor hashes. The jar and the image
 # never do this: there they must be configured.
+# LOCAL_REDIS_CLUSTER=1 starts a local Redis Cluster instead (3 masters, 3 replicas on 7000..7005, data
+# in .local-stores/cluster) and points REDIS_URL at it, to try the cluster path on one machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +35,15 @@ export EDITOR_TOKEN VISITOR_SECRET
 
 own_stores=false
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [ -z "${REDIS_URL:-}" ] && ! answers 6379; then
+if [ -z "${REDIS_URL:-}" ] && [ "${LOCAL_REDIS_CLUSTER:-0}" = 1 ]; then
+  if ! answers 7000; then
+    rm -rf "$stores/cluster"
+    scripts/stores.sh start-cluster "$stores" 7000
+    own_stores=true
+    echo "started a local Redis Cluster on :7000..7005 (data in $stores/cluster)"
+  fi
+  export REDIS_URL="redis-cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002"
+elif [ -z "${REDIS_URL:-}" ] && ! answers 6379; then
   scripts/stores.sh start-redis "$stores" 6379
   own_stores=true
   echo "started a local Redis on :6379 (data in $stores/redis)"

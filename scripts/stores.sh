@@ -139,7 +139,7 @@ case "${1:-}" in
     stop_pidfile "$dir/redis/redis.pid"
     stop_pidfile "$dir/clickhouse/clickhouse.pid"
     for pidfile in "$dir"/cluster/*/redis.pid; do
-      [ -e "$pidfile" ] && stop_pidfile "$pidfile"
+      if [ -e "$pidfile" ]; then stop_pidfile "$pidfile"; fi
     done
     ;;
   *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | stop DIR" >&2; exit 2 ;;

@@ -31,5 +31,5 @@ cluster_tests=${CLUSTER_TESTS-CountingRulesTest,QuarantineTest,JunkIdsTest,TopWi
 if [ -n "$cluster_tests" ]; then
   echo "== the same tests against the Redis Cluster: $cluster_tests"
   TEST_REDIS_MODE=cluster mvn -B verify -Dtest="$cluster_tests" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=BlackBoxIT -Dfailsafe.failIfNoSpecifiedTests=false "$@"
+    -Dit.test=BlackBoxIT,TwoInstancesIT -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 fi

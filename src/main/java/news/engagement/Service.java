@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
 import news.engagement.config.Config;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Keys;
+import news.engagement.counting.Limits;
 import news.engagement.health.Health;
 import news.engagement.history.History;
 import news.engagement.ingest.EventValidator;
@@ -106,17 +107,18 @@ public final class Service {
     String url = config.redisUrlOrDefault();
     VisitorKeys visitorKeys = new VisitorKeys(config.visitorSecret());
     LOG.info("Visitor hashes use VISITOR_SECRET with key id {}", visitorKeys.keyId());
-    return RedisStore.connect(vertx, url, redisResources, context).compose(c -> {
+    return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas()).compose(c -> {
       redis = c;
-      return RedisStore.connect(vertx, url, redisResources, context);
+      return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas());
     }).compose(c -> {
       batcherRedis = c;
-      return RedisStore.connect(vertx, url, redisResources, context);
+      return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas());
     }).compose(c -> {
       // The builder sends hundreds of commands per rebuild: its own connection keeps article reads quick.
       topRedis = c;
       batcher = new Batcher(batcherRedis.scripts(), keys, config.retention(), metrics, clock, config.batchInterval(),
-          config.viewDedupWindow(), config.maxBatchEvents(), config.maxPendingEvents(), Shutdown.drainTimeout(config));
+          new Limits(config.viewDedupWindow(), config.maxViewsPerAddress()), config.maxBatchEvents(),
+          config.maxPendingEvents(), Shutdown.drainTimeout(config));
       return vertx.deployVerticle(batcher).map(id -> {
         batcherDeployment = id;
         return new VisitorIds(visitorKeys, clock);

@@ -34,7 +34,8 @@ class BlackBoxIT {
 
   private static Map<String, String> env(String extraKey, String extraValue) {
     return Map.of("REDIS_URL", TestStores.redisUrl(DB), "TRUSTED_PROXIES", "127.0.0.1",
-        "RATE_LIMIT_PER_MINUTE", "0", "CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s", extraKey, extraValue);
+        "RATE_LIMIT_PER_MINUTE", "0", "CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s", extraKey, extraValue,
+        "MAX_VIEWS_PER_ADDRESS", "500");
   }
 
   @Test

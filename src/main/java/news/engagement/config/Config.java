@@ -32,6 +32,8 @@ public record Config(
     Duration topListsMaxAge,
     Duration readCacheTtl,
     Duration readCacheMaxStale,
+    int redisWaitReplicas,
+    int maxViewsPerAddress,
     Secret visitorSecret,
     Duration shutdownGrace,
     Duration shutdownTimeout) {
@@ -67,6 +69,8 @@ public record Config(
         vars.duration("TOP_LISTS_MAX_AGE", Duration.ofSeconds(3)),
         vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
         vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)),
+        vars.intBetween("REDIS_WAIT_REPLICAS", 1, 0, 1),
+        vars.nonNegativeInt("MAX_VIEWS_PER_ADDRESS", 500),
         vars.secret("VISITOR_SECRET", MIN_SECRET_BYTES),
         vars.durationOrZero("SHUTDOWN_GRACE", Duration.ofSeconds(5)),
         vars.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30)));
@@ -90,6 +94,6 @@ public record Config(
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, readCacheTtl,
-        readCacheMaxStale, visitorSecret, shutdownGrace, shutdownTimeout);
+        readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout);
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,7 +88,7 @@ final class Batch {
   record Call(String[] keys, String[] args) {
   }
 
-  Call encode(Keys keys, String batcherId, Retention retention, long dedupWindowMillis, long bucketStart,
+  Call encode(Keys keys, String batcherId, Retention retention, Limits limits, long bucketStart,
       boolean touchBuckets, Set<String> touched) {
     long minute = Math.floorDiv(nowMillis, 60_000) * 60;
     List<String> k = new ArrayList<>(6 + byArticle.size() * 5 + events);
@@ -100,12 +101,14 @@ final class Batch {
     List<String> a = new ArrayList<>(8 + byArticle.size() * 3 + events * 3);
     a.add(Long.toString(sequence));
     a.add(Long.toString(minute));
-    a.add(Long.toString(dedupWindowMillis));
+    a.add(Long.toString(limits.dedupWindow().toMillis()));
     a.add(Long.toString(retention.probationTtl().toSeconds()));
     a.add(Long.toString(retention.articleTtl().toSeconds()));
     a.add(Integer.toString(retention.vouchViews()));
     a.add(Long.toString(BucketSize.FIVE_MINUTES.retention().toSeconds()));
     a.add(touchBuckets ? "1" : "0");
+    a.add(Integer.toString(limits.maxViewsPerAddress()));
+    boolean capped = limits.maxViewsPerAddress() > 0;
     byArticle.forEach((article, list) -> {
       k.add(keys.counts(article));
       k.add(keys.uniques(article));
@@ -115,11 +118,16 @@ final class Batch {
       a.add(article);
       a.add(touched.contains(article) ? "1" : "0");
       a.add(Integer.toString(list.size() + (p == null ? 0 : 1)));
+      Set<String> addresses = new LinkedHashSet<>();
       for (Countable e : list) {
         switch (e.type()) {
           case VIEW -> {
             k.add(keys.viewSeen(article, e.visitor()));
-            event(a, "v", e.visitor(), "");
+            String address = capped ? e.address() : "";
+            event(a, "v", e.visitor(), address);
+            if (!address.isEmpty()) {
+              addresses.add(address);
+            }
           }
           case SHARE -> {
             k.add(keys.shareSeen(article, e.network(), e.visitor()));
@@ -133,6 +141,11 @@ final class Batch {
       if (p != null) {
         event(a, "p", "", Integer.toString(p));
       }
+      a.add(Integer.toString(addresses.size()));
+      for (String address : addresses) {
+        a.add(address);
+        k.add(keys.addressViews(article, address));
+      }
     });
     return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
   }
@@ -144,7 +157,7 @@ final class Batch {
   }
 
   /** What the script reports, by name, plus what was coalesced in process. */
-  record Outcome(Map<CountedType, Long> counted, long duplicates, boolean replayed) {
+  record Outcome(Map<CountedType, Long> counted, long duplicates, long capped, boolean replayed) {
   }
 
   Outcome outcome(String json) {
@@ -157,6 +170,6 @@ final class Batch {
     counted.put(CountedType.PREVIEW, r.getLong("previews"));
     long duplicates = r.getLong("viewsDuplicate") + r.getLong("likesDuplicate") + r.getLong("unlikesDuplicate")
         + r.getLong("sharesDuplicate") + localDuplicates;
-    return new Outcome(counted, duplicates, r.getBoolean("replayed", false));
+    return new Outcome(counted, duplicates, r.getLong("viewsCapped", 0L), r.getBoolean("replayed", false));
   }
 }

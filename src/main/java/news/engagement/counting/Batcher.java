@@ -1,6 +1,5 @@
 package news.engagement.counting;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -50,7 +49,7 @@ public final class Batcher extends VerticleBase {
   private final EngagementMetrics metrics;
   private final Clock clock;
   private final long intervalMillis;
-  private final long dedupWindowMillis;
+  private final Limits limits;
   private final int maxBatch;
   private final int maxPending;
   private final Duration drainTimeout;
@@ -101,7 +100,7 @@ public final class Batcher extends VerticleBase {
    * @param redis a connection of the batcher's own (a single server's or a cluster's)
    */
   public Batcher(ShardScripts redis, Keys keys, Retention retention,
-      EngagementMetrics metrics, Clock clock, Duration interval, Duration dedupWindow, int maxBatch, int maxPending,
+      EngagementMetrics metrics, Clock clock, Duration interval, Limits limits, int maxBatch, int maxPending,
       Duration drainTimeout) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
@@ -109,7 +108,7 @@ public final class Batcher extends VerticleBase {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.intervalMillis = interval.toMillis();
-    this.dedupWindowMillis = dedupWindow.toMillis();
+    this.limits = Objects.requireNonNull(limits, "limits");
     this.maxBatch = maxBatch;
     this.maxPending = maxPending;
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -234,7 +233,7 @@ public final class Batcher extends VerticleBase {
         touch.add(article);
       }
     }
-    Batch.Call call = batch.encode(keys, batcherId, retention, dedupWindowMillis, bucket, lane.lastBucket != bucket,
+    Batch.Call call = batch.encode(keys, batcherId, retention, limits, bucket, lane.lastBucket != bucket,
         touch);
     long started = System.nanoTime();
     redis.<String>run(Batch.SCRIPT, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
@@ -254,6 +253,7 @@ public final class Batcher extends VerticleBase {
     Batch.Outcome outcome = batch.outcome(result);
     outcome.counted().forEach(metrics::counted);
     metrics.dropped(DropReason.DUPLICATE, outcome.duplicates());
+    metrics.dropped(DropReason.RATE_LIMITED, outcome.capped());
     metrics.redisBatch().record(nanos, TimeUnit.NANOSECONDS);
     pending.addAndGet(-batch.events);
     lane.current = null;
@@ -267,7 +267,7 @@ public final class Batcher extends VerticleBase {
   private void failed(Lane lane, Batch batch, Throwable cause) {
     metrics.redisBatchFailed();
     String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    if (deterministic(cause)) {
+    if (RedisFailure.deterministic(cause)) {
       lane.current = null;
       if (batch.articles().size() > 1) {
         // Find the article that fails: its neighbours in the batch go on as batches of their own.
@@ -295,23 +295,5 @@ public final class Batcher extends VerticleBase {
     }
     LOG.error("Redis refused a batch of {} events of article {} (shard {}); set aside, not counted: {}",
         batch.events, batch.articles().iterator().next(), batch.shard, reason);
-  }
-
-  /** Errors that a retry cannot fix; everything else (connection, timeout, failover, busy, memory) is retried. */
-  static boolean deterministic(Throwable cause) {
-    if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
-      return false;
-    }
-    String message = cause.getMessage();
-    if (message.startsWith("BATCH_FAILED ")) {
-      message = message.substring("BATCH_FAILED ".length());
-    }
-    for (String transientPrefix : List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK", "CLUSTERDOWN",
-        "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT")) {
-      if (message.startsWith(transientPrefix)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -5,13 +5,20 @@ import news.engagement.metrics.EngagementMetrics.CountedType;
 
 /**
  * One accepted event on its way to Redis: what it may count as, for which article, by which visitor
- * (a keyed hash, never a raw IP or vid), and for shares the network.
+ * (a keyed hash, never a raw IP or vid), for shares the network, and the sender's address group (a
+ * keyed hash of its IPv4 address or IPv6 /64; empty when unknown), which bounds the views one address
+ * can add to an article per dedup window whatever vids it invents.
  */
-public record Countable(CountedType type, String article, String visitor, String network) {
+public record Countable(CountedType type, String article, String visitor, String network, String address) {
+  public Countable(CountedType type, String article, String visitor, String network) {
+    this(type, article, visitor, network, "");
+  }
+
   public Countable {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(article, "article");
     Objects.requireNonNull(visitor, "visitor");
+    Objects.requireNonNull(address, "address");
     if (type == CountedType.SHARE) {
       Objects.requireNonNull(network, "network");
     }

@@ -19,7 +19,8 @@ import java.time.Duration;
  * <ul>
  *   <li>per article, TTL refreshed on write (probation TTL until the article is vouched for):
  *       {@code a} totals hash, {@code u} all-time HyperLogLog, {@code l} likers set;
- *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen;
+ *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen; per
+ *       sender address and article: {@code da} views added in the window;
  *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog; per article,
  *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
@@ -111,6 +112,11 @@ public final class Keys {
   /** Marker that a visitor's share of the article to a network counted within the dedup window. */
   public String shareSeen(String article, String network, String visitor) {
     return article("ds", article) + ":" + network + ":" + visitor;
+  }
+
+  /** Views one sender address group (a keyed hash) added to the article in the dedup window. */
+  public String addressViews(String article, String address) {
+    return article("da", article) + ":" + address;
   }
 
   /** HyperLogLog of the article's counted visitors within one time bucket (window uniques). */

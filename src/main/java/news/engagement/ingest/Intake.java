@@ -36,6 +36,7 @@ public final class Intake {
     private final String userAgent;
     private final Agent agent;
     private String clientVisitor;
+    private String address;
 
     private Sender(String ip, String userAgent, Agent agent) {
       this.ip = ip;
@@ -57,7 +58,8 @@ public final class Intake {
       return Outcome.TAKEN;
     }
     String network = event.network() == null ? null : event.network().wireName();
-    if (!batcher.offer(new Countable(type, event.article(), visitor(event, type, sender), network))) {
+    String address = type == CountedType.VIEW ? address(sender) : "";
+    if (!batcher.offer(new Countable(type, event.article(), visitor(event, type, sender), network, address))) {
       metrics.dropped(DropReason.OVERLOAD, 1);
       return Outcome.OVERLOAD;
     }
@@ -75,6 +77,14 @@ public final class Intake {
       sender.clientVisitor = visitors.ofClient(sender.ip, sender.userAgent);
     }
     return sender.clientVisitor;
+  }
+
+  /** The sender's address group as a keyed hash, once per request (views only: the per-address bound). */
+  private String address(Sender sender) {
+    if (sender.address == null) {
+      sender.address = sender.ip == null ? "" : visitors.ofAddress(RateLimiter.key(sender.ip));
+    }
+    return sender.address;
   }
 
   private static CountedType countedType(EventType type, Agent agent) {

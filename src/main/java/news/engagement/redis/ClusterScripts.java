@@ -19,7 +19,8 @@ import java.util.Objects;
  * the batcher re-sends it; the shard's watermark makes that a no-op on a master that has it, and a
  * promoted replica without it applies it once). A master with no live replica (its replica was just
  * promoted, the old master is still away) is not waited for: that shard runs unreplicated until a replica
- * is back, which the topology refresh shows.
+ * is back, which the topology refresh shows. {@code REDIS_WAIT_REPLICAS=0} turns the wait off (faster,
+ * and a master's crash may then lose its last unreplicated batches).
  *
  * <p>{@code MOVED} and {@code ASK} (resharding, fail-over) and lost connections fail the call and ask
  * for a topology refresh; the batcher retries with backoff, so a shard pauses, never loses or doubles.
@@ -29,10 +30,13 @@ class ClusterScripts {
 
   private final RedisClusterClient client;
   private final StatefulRedisClusterConnection<String, String> connection;
+  private final int waitReplicas;
 
-  ClusterScripts(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection) {
+  ClusterScripts(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
+      int waitReplicas) {
     this.client = Objects.requireNonNull(client, "client");
     this.connection = Objects.requireNonNull(connection, "connection");
+    this.waitReplicas = waitReplicas;
   }
 
   public <T> Future<T> run(LuaScript script, ScriptOutputType type, String[] keys, String[] args, Context context) {
@@ -42,7 +46,7 @@ class ClusterScripts {
       refresh();
       return Future.failedFuture(new RedisCommandExecutionException("CLUSTERDOWN no master known for slot " + slot));
     }
-    boolean replicated = hasLiveReplica(master);
+    boolean replicated = waitReplicas > 0 && hasLiveReplica(master);
     return Future.fromCompletionStage(connection.getConnectionAsync(master.getNodeId()), context)
         .compose(node -> script.<T>run(node.async(), type, keys, args, context)
             .compose(result -> replicated ? awaitReplica(node, context).map(result) : Future.succeededFuture(result)))

@@ -66,8 +66,12 @@ public final class RedisStore {
   /**
    * Connects (retrying every second until Redis answers). Each call makes its own connection: the
    * batcher gets one of its own.
+   *
+   * @param waitReplicas in a cluster, how many replicas must confirm a batch script (0 or 1; see
+   *     {@link ClusterScripts}); ignored on a single server
    */
-  public static Future<RedisStore> connect(Vertx vertx, String url, ClientResources resources, Context context) {
+  public static Future<RedisStore> connect(Vertx vertx, String url, ClientResources resources, Context context,
+      int waitReplicas) {
     Objects.requireNonNull(url, "url");
     Promise<RedisStore> promise = Promise.promise();
     if (isCluster(url)) {
@@ -90,7 +94,7 @@ public final class RedisStore {
           // connectAsync needs the partitions loaded first (Lettuce: "works as designed", redis/lettuce#928).
           () -> Future.fromCompletionStage(client.refreshPartitionsAsync(), context)
               .compose(v -> Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8), context))
-              .map(c -> cluster(client, c)), promise, true);
+              .map(c -> cluster(client, c, waitReplicas)), promise, true);
     } else {
       RedisClient client = RedisClient.create(resources);
       client.setOptions(ClientOptions.builder()
@@ -112,8 +116,9 @@ public final class RedisStore {
         client::shutdownAsync);
   }
 
-  private static RedisStore cluster(RedisClusterClient client, StatefulRedisClusterConnection<String, String> c) {
-    return new RedisStore(c.async(), new ShardScripts.Cluster(client, c), client::shutdownAsync);
+  private static RedisStore cluster(RedisClusterClient client, StatefulRedisClusterConnection<String, String> c,
+      int waitReplicas) {
+    return new RedisStore(c.async(), new ShardScripts.Cluster(client, c, waitReplicas), client::shutdownAsync);
   }
 
   private interface Connector {
@@ -166,8 +171,9 @@ public final class RedisStore {
 
     /** A cluster: see {@link ClusterScripts}. */
     final class Cluster extends ClusterScripts implements ShardScripts {
-      Cluster(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection) {
-        super(client, connection);
+      Cluster(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
+          int waitReplicas) {
+        super(client, connection, waitReplicas);
       }
     }
   }

@@ -52,6 +52,21 @@ public final class VisitorIds {
     return "c" + keys.keyId() + hash(m.client, ip + "\n" + (userAgent == null ? "" : userAgent));
   }
 
+  /**
+   * The keyed hash of a sender's address group (its IPv4 address, or its IPv6 /64, as the caller
+   * groups it) under the day's salt: lets the batch script bound the views one address adds to an
+   * article, without Redis seeing the address.
+   */
+  public String ofAddress(String addressGroup) {
+    long day = Math.floorDiv(clock.millis(), 86_400_000L);
+    Macs m = macs.get();
+    if (m.day != day) {
+      m.client = mac(keys.daySalt(day));
+      m.day = day;
+    }
+    return "a" + keys.keyId() + hash(m.client, "address\n" + addressGroup);
+  }
+
   private static String hash(Mac mac, String input) {
     byte[] digest = mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
     byte[] head = new byte[HASH_BYTES];

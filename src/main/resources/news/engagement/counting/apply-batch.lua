@@ -14,13 +14,18 @@
 -- KEYS (built by news.engagement.counting.Batch, all on one shard):
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
 --   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
---   dedup key per view or share event of that article, in event order.
+--   dedup key per view or share event of that article, in event order, then one views-per-address
+--   counter per address group of the article's views.
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
---   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0),
---   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail.
---   code v = view, s = share (detail = network), l = like, u = unlike, p = previews (detail = count).
+--   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
+--   address group may add to an article per dedup window (0 = no bound),
+--   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail,
+--   then the number of address groups and the groups (in the order of their counter keys).
+--   code v = view (detail = address group, or ''), s = share (detail = network), l = like,
+--   u = unlike, p = previews (detail = count).
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
---   shares, sharesDuplicate, previews, replayed (true when the watermark already had this sequence).
+--   shares, sharesDuplicate, previews, viewsCapped (new visitors' views past the address bound),
+--   replayed (true when the watermark already had this sequence).
 local wmKey, minuteKey, dirtyKey = KEYS[1], KEYS[2], KEYS[3]
 local topKeys = {views = KEYS[4], likes = KEYS[5], shares = KEYS[6]}
 local seq = tonumber(ARGV[1])
@@ -40,9 +45,10 @@ end
 local minute = ARGV[2]
 local window, probationTtl, vouchedTtl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local vouchViews, bucketTtl, touchBuckets = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
+local maxPerAddress = tonumber(ARGV[9])
 
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
-  shares = 0, sharesDuplicate = 0, previews = 0}
+  shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
 local undo = {}
 local function did(...)
   undo[#undo + 1] = {...}
@@ -76,6 +82,7 @@ local function applyArticle(article, touch, n, ai, ki)
   ki = ki + 4
   local x = {views = 0, likes = 0, shares = 0, previews = 0}
   local nets, netOrder, visitors = {}, {}, {}
+  local byAddress = {}   -- address group -> positions in visitors of its counted views
   for e = 0, n - 1 do
     local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
     if code == 'v' or code == 's' then
@@ -87,6 +94,10 @@ local function applyArticle(article, touch, n, ai, ki)
           x.views = x.views + 1
           visitors[#visitors + 1] = visitor
           r.views = r.views + 1
+          if detail ~= '' then
+            byAddress[detail] = byAddress[detail] or {}
+            table.insert(byAddress[detail], #visitors)
+          end
         else
           x.shares = x.shares + 1
           if not nets[detail] then
@@ -121,6 +132,44 @@ local function applyArticle(article, touch, n, ai, ki)
       local p = tonumber(detail)
       x.previews = x.previews + p
       r.previews = r.previews + p
+    end
+  end
+
+  -- The bound per address: views past it in the window do not count (their visitors stay seen).
+  local ni = ai + 3 * n
+  local groups = tonumber(ARGV[ni])
+  if groups > 0 then
+    local dropped = {}
+    for g = 1, groups do
+      local positions = byAddress[ARGV[ni + g]]
+      local key = KEYS[ki]
+      ki = ki + 1
+      if positions then
+        local added = #positions
+        local total = redis.call('INCRBY', key, added)
+        if total == added then
+          redis.call('PEXPIRE', key, window)
+          did('DEL', key)
+        else
+          did('DECRBY', key, added)
+        end
+        local excess = math.min(added, total - maxPerAddress)
+        for k = added - excess + 1, added do
+          dropped[positions[k]] = true
+        end
+        if excess > 0 then
+          x.views = x.views - excess
+          r.views = r.views - excess
+          r.viewsCapped = r.viewsCapped + excess
+        end
+      end
+    end
+    if next(dropped) then
+      local kept = {}
+      for i, v in ipairs(visitors) do
+        if not dropped[i] then kept[#kept + 1] = v end
+      end
+      visitors = kept
     end
   end
 
@@ -160,7 +209,7 @@ local function applyArticle(article, touch, n, ai, ki)
     redis.call('EXPIRE', likers, ttl)
     redis.call('EXPIRE', bucketHll, math.min(ttl, bucketTtl))
   end
-  return ki
+  return ki, ni + groups + 1
 end
 
 -- The minute hash: cumulative "<article>\t<column>" fields, and per changed article "<article>\t~" = the
@@ -248,11 +297,10 @@ local function writeTop(metric)
 end
 
 local function body()
-  local ai, ki = 9, 7
+  local ai, ki = 10, 7
   while ai <= #ARGV do
     local article, touch, n = ARGV[ai], ARGV[ai + 1] == '1', tonumber(ARGV[ai + 2])
-    ki = applyArticle(article, touch, n, ai + 3, ki)
-    ai = ai + 3 + 3 * n
+    ki, ai = applyArticle(article, touch, n, ai + 3, ki)
   end
   writeMinute()
   writeTop('views')

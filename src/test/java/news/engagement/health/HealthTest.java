@@ -22,6 +22,7 @@ import java.util.Map;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Countable;
 import news.engagement.counting.Keys;
+import news.engagement.counting.Limits;
 import news.engagement.counting.Retention;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.CountedType;
@@ -182,7 +183,8 @@ class HealthTest {
   private Batcher batcher(int capacity) {
     EngagementMetrics metrics = new EngagementMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     return new Batcher(new RedisStore.ShardScripts.Single(redis.async()), new Keys(Keys.DEFAULT_SHARDS),
-        Retention.DEFAULT, metrics, Clock.systemUTC(), Duration.ofMillis(10), Duration.ofMinutes(30), 100, capacity,
+        Retention.DEFAULT, metrics, Clock.systemUTC(), Duration.ofMillis(10), new Limits(Duration.ofMinutes(30), 0), 100,
+        capacity,
         Duration.ofSeconds(1));
   }
 

@@ -62,6 +62,7 @@ public final class RunningService implements AutoCloseable {
     vars.put("CLICKHOUSE_URL", TestStores.clickhouseUrl());
     vars.put("HTTP_PORT", "0");
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
+    vars.put("MAX_VIEWS_PER_ADDRESS", "0"); // tests send thousands of views from 127.0.0.1; AddressBoundTest sets it
     vars.put("BATCH_INTERVAL", "10ms");
     vars.put("TOP_LISTS_MAX_AGE", "1ms"); // tests read top lists right after writing
     vars.put("READ_CACHE_TTL", "0s");

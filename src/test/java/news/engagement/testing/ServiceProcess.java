@@ -41,7 +41,9 @@ public final class ServiceProcess implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> vars = new HashMap<>(Map.of("HTTP_PORT", Integer.toString(port),
         "CLICKHOUSE_URL", TestStores.clickhouseUrl(), "VISITOR_SECRET", TestStores.VISITOR_SECRET,
-        "SHUTDOWN_GRACE", "0s"));
+        "SHUTDOWN_GRACE", "0s",
+        // Tests send many views from 127.0.0.1; BlackBoxIT sets the default bound back on its trace.
+        "MAX_VIEWS_PER_ADDRESS", "0"));
     vars.putAll(env);
     builder.environment().putAll(vars);
     ServiceProcess service = new ServiceProcess(builder.start(), log, port);
@@ -69,6 +71,21 @@ public final class ServiceProcess implements AutoCloseable {
       throw new IllegalStateException("attached to a service this test did not start");
     }
     process.destroy();
+  }
+
+  /** SIGKILL: the process dies at once, without draining anything. */
+  public void kill() throws InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("attached to a service this test did not start");
+    }
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** A counter or gauge of /metrics, summed over its series whose line starts with {@code prefix}. */
+  public double metric(String prefix) throws IOException, InterruptedException {
+    return get("/metrics").body().lines().filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   /** Waits for the process to exit; its exit code, or an AssertionError after {@code limit}. */

@@ -1,0 +1,30 @@
+package news.engagement.counting;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import java.util.List;
+
+/** Which failures of a batch script a retry can fix (connection, timeout, fail-over, busy, memory) and which not. */
+final class RedisFailure {
+  private static final List<String> TRANSIENT = List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK",
+      "CLUSTERDOWN", "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT");
+
+  private RedisFailure() {
+  }
+
+  /** True for an error reply no retry can change: a script error, a key of the wrong type. */
+  static boolean deterministic(Throwable cause) {
+    if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
+      return false;
+    }
+    String message = cause.getMessage();
+    if (message.startsWith("BATCH_FAILED ")) {
+      message = message.substring("BATCH_FAILED ".length());
+    }
+    for (String prefix : TRANSIENT) {
+      if (message.startsWith(prefix)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
