@@ -23,6 +23,7 @@ import news.engagement.counting.Keys;
 import news.engagement.counting.Limits;
 import news.engagement.health.Health;
 import news.engagement.history.History;
+import news.engagement.ingest.Attention;
 import news.engagement.ingest.EventValidator;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
@@ -31,6 +32,7 @@ import news.engagement.ingest.RateLimiter;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.JvmMeters;
 import news.engagement.metrics.MetricsHandler;
+import news.engagement.presence.Presence;
 import news.engagement.query.ArticlesHandler;
 import news.engagement.query.ReadCache;
 import news.engagement.query.StatsQuery;
@@ -75,6 +77,8 @@ public final class Service {
   private Batcher batcher;
   private History history;
   private final List<String> httpDeployments = new ArrayList<>();
+  /** Features with rooms of their own: one line each in {@link #rooms()}. */
+  private final List<Room> rooms = new ArrayList<>();
   private String batcherDeployment;
   private TopLists topLists;
   private String topListsDeployment;
@@ -134,6 +138,9 @@ public final class Service {
       // Does not wait for ClickHouse: the schema is created and minutes flushed once it answers.
       history = new History(vertx, config, redis.commands(), keys, metrics.registry(), clock);
       return history.start().map(v -> visitorIds);
+    }).compose(visitorIds -> {
+      rooms.addAll(rooms());
+      return Future.all(rooms.stream().map(Room::start).toList()).map(v -> visitorIds);
     }).compose(visitorIds -> deployHttp(router(visitorIds)))
         .onSuccess(v -> {
           accepting = true;
@@ -141,8 +148,16 @@ public final class Service {
         });
   }
 
+  /** The rooms this service runs; removing a line removes that feature, the counter keeps working. */
+  private List<Room> rooms() {
+    return List.of(
+        new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, clock,
+            Shutdown.drainTimeout(config)));
+  }
+
   private Router router(VisitorIds visitorIds) {
-    Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics);
+    Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics,
+        Attention.all(rooms.stream().map(Room::attention).toList()));
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
@@ -164,6 +179,7 @@ public final class Service {
         auth::mount,
         trending::mount,
         history::mount,
+        r -> rooms.forEach(room -> room.mount(r)),
         new MetricsHandler(registry)::mount,
         health::mount,
         pages::mount,
@@ -199,6 +215,8 @@ public final class Service {
         .compose(v -> Future.all(httpDeployments.stream().map(vertx::undeploy).toList()).<Void>mapEmpty())
         .compose(v -> topListsDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(topListsDeployment))
         .compose(v -> batcherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(batcherDeployment))
+        .compose(v -> shutdown.withinDeadline("rooms' drain",
+            Future.all(rooms.stream().map(Room::stop).toList()).<Void>mapEmpty()))
         // After the batcher drained: one final flush of the minutes it wrote, in what is left of the time.
         .compose(v -> history == null ? Future.<Void>succeededFuture() : shutdown.withinDeadline("ClickHouse flush", history.stop()))
         .eventually(() -> {
@@ -228,6 +246,11 @@ public final class Service {
 
   public Batcher batcher() {
     return batcher;
+  }
+
+  /** The running room of a type (e.g. {@code Presence.class}), or null when this service has none. */
+  public <T extends Room> T room(Class<T> type) {
+    return rooms.stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
   }
 
   /** The ClickHouse history (flusher, readiness); null before start. */

@@ -36,7 +36,17 @@ public record Config(
     int maxViewsPerAddress,
     Secret visitorSecret,
     Duration shutdownGrace,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Presence presence) {
+
+  /**
+   * Reading now and engaged time: how often each instance writes its coalesced pings to Redis
+   * ({@code PRESENCE_INTERVAL}), how many readers per article (and per shard, site-wide) are counted
+   * exactly before sampling starts ({@code PRESENCE_EXACT_MAX}), how many pings may wait in memory
+   * ({@code PRESENCE_MAX_PENDING}) and how often engaged time goes to ClickHouse ({@code PRESENCE_FLUSH_INTERVAL}).
+   */
+  public record Presence(Duration interval, int exactMax, int maxPending, Duration flushInterval) {
+  }
 
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
   public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -73,7 +83,11 @@ public record Config(
         vars.nonNegativeInt("MAX_VIEWS_PER_ADDRESS", 500),
         vars.secret("VISITOR_SECRET", MIN_SECRET_BYTES),
         vars.durationOrZero("SHUTDOWN_GRACE", Duration.ofSeconds(5)),
-        vars.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30)));
+        vars.duration("SHUTDOWN_TIMEOUT", Duration.ofSeconds(30)),
+        new Presence(vars.duration("PRESENCE_INTERVAL", Duration.ofSeconds(1)),
+            vars.intBetween("PRESENCE_EXACT_MAX", 2_000, 10, 1_000_000),
+            vars.positiveInt("PRESENCE_MAX_PENDING", 100_000),
+            vars.duration("PRESENCE_FLUSH_INTERVAL", Duration.ofSeconds(5))));
     if (config.shutdownTimeout().compareTo(config.shutdownGrace()) <= 0) {
       throw new ConfigException("SHUTDOWN_TIMEOUT", config.shutdownTimeout().toString(),
           "longer than SHUTDOWN_GRACE (" + config.shutdownGrace() + "): the drain comes after the grace period");
@@ -94,6 +108,7 @@ public record Config(
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, readCacheTtl,
-        readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout);
+        readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
+        presence);
   }
 }

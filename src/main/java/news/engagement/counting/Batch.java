@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,6 +97,8 @@ final class Batch {
     for (String metric : List.of("views", "likes", "shares")) {
       k.add(keys.top(shard, metric, BucketSize.FIVE_MINUTES, bucketStart));
     }
+    long window = limits.dedupWindow().toMillis();
+    k.add(keys.addressViews(shard, Math.floorDiv(nowMillis, window) * window));
     List<String> a = new ArrayList<>(8 + byArticle.size() * 3 + events * 3);
     a.add(Long.toString(sequence));
     a.add(Long.toString(minute));
@@ -118,16 +119,11 @@ final class Batch {
       a.add(article);
       a.add(touched.contains(article) ? "1" : "0");
       a.add(Integer.toString(list.size() + (p == null ? 0 : 1)));
-      Set<String> addresses = new LinkedHashSet<>();
       for (Countable e : list) {
         switch (e.type()) {
           case VIEW -> {
             k.add(keys.viewSeen(article, e.visitor()));
-            String address = capped ? e.address() : "";
-            event(a, "v", e.visitor(), address);
-            if (!address.isEmpty()) {
-              addresses.add(address);
-            }
+            event(a, "v", e.visitor(), capped ? e.address() : "");
           }
           case SHARE -> {
             k.add(keys.shareSeen(article, e.network(), e.visitor()));
@@ -140,11 +136,6 @@ final class Batch {
       }
       if (p != null) {
         event(a, "p", "", Integer.toString(p));
-      }
-      a.add(Integer.toString(addresses.size()));
-      for (String address : addresses) {
-        a.add(address);
-        k.add(keys.addressViews(article, address));
       }
     });
     return new Call(k.toArray(String[]::new), a.toArray(String[]::new));

@@ -19,13 +19,13 @@ import java.time.Duration;
  * <ul>
  *   <li>per article, TTL refreshed on write (probation TTL until the article is vouched for):
  *       {@code a} totals hash, {@code u} all-time HyperLogLog, {@code l} likers set;
- *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen; per
- *       sender address and article: {@code da} views added in the window;
+ *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen;
  *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog; per article,
  *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
  *       totals hash; per shard: {@code m:dirty}, {@code m:clean}, {@code flushed}, {@code wm} batcher watermarks,
- *       {@code w} closed-window sums, {@code rolled} roll-up markers.
+ *       {@code w} closed-window sums, {@code rolled} roll-up markers, {@code da} views per sender address
+ *       and article in a dedup window (two windows).
  * </ul>
  */
 public final class Keys {
@@ -114,11 +114,6 @@ public final class Keys {
     return article("ds", article) + ":" + network + ":" + visitor;
   }
 
-  /** Views one sender address group (a keyed hash) added to the article in the dedup window. */
-  public String addressViews(String article, String address) {
-    return article("da", article) + ":" + address;
-  }
-
   /** HyperLogLog of the article's counted visitors within one time bucket (window uniques). */
   public String bucketUniques(String article, BucketSize size, long bucketStartEpochSeconds) {
     return base(shardOf(article)) + "ub:" + size.code() + ":" + bucketStartEpochSeconds + ":" + article;
@@ -176,9 +171,84 @@ public final class Keys {
     return base(shard) + "rolled";
   }
 
+  /**
+   * Hash of the views each sender address group (a keyed hash) added to each of the shard's articles in
+   * one dedup window (field "&lt;article&gt;\t&lt;group&gt;"), for the per-address bound; kept two windows.
+   */
+  public String addressViews(int shard, long windowStartMillis) {
+    return base(shard) + "da:" + windowStartMillis;
+  }
+
   /** The last batch sequence a batcher applied on the shard, with that batch's result. */
   public String watermark(int shard, String batcherId) {
     return base(shard) + "wm:" + batcherId;
+  }
+
+  // ---- presence (reading now, engaged time): written by news.engagement.presence only -----------------
+  //
+  // Per article, TTL 2 min refreshed on write: pn readers sorted set (member "<sample>|<visitor>", score
+  // last seen in epoch ms; trimmed to 60 s and capped, see presence/PresenceWrite), pnl its sampling
+  // level. Per shard: ps / psl the same for the visitors whose own slot falls in the shard (site-wide
+  // readers, each visitor on exactly one shard), pr articles by readers now and pt articles by last write
+  // (both trimmed to 60 s), pe:<minute> engaged seconds and visitors (TTL 1 d, deleted once flushed and
+  // old), pev:<minute> who engaged in that minute (TTL 3 min), pe:dirty minutes ClickHouse lacks,
+  // pwm:<writer> a writer's last applied sequence (TTL 1 d).
+
+  /** Lease held by the one instance that flushes engaged time to ClickHouse at a time. */
+  public static final String PRESENCE_FLUSH_LEASE = PREFIX + "presence:flush:lease";
+
+  /** The shard whose site-wide readers set holds a visitor (a visitor hash's own slot, like an article's). */
+  public int shardOfVisitor(String visitor) {
+    return shardOf(visitor);
+  }
+
+  /** Sorted set of an article's readers of the last 60 s: member "&lt;sample&gt;|&lt;visitor&gt;", score last seen (ms). */
+  public String readers(String article) {
+    return article("pn", article);
+  }
+
+  /** The sampling level of {@link #readers}: only members whose sample is at least this are kept. */
+  public String readersLevel(String article) {
+    return article("pnl", article);
+  }
+
+  /** Sorted set of the shard's visitors (by their own slot) seen on any article in the last 60 s. */
+  public String siteReaders(int shard) {
+    return base(shard) + "ps";
+  }
+
+  public String siteReadersLevel(int shard) {
+    return base(shard) + "psl";
+  }
+
+  /** Sorted set of the shard's articles by readers now, as of each article's last presence write. */
+  public String readersRanking(int shard) {
+    return base(shard) + "pr";
+  }
+
+  /** Sorted set of the shard's articles by their last presence write (ms): who to drop from the ranking. */
+  public String readersTouched(int shard) {
+    return base(shard) + "pt";
+  }
+
+  /** Hash of one minute's engaged time of the shard's articles: "&lt;article&gt;\ts" seconds, "&lt;article&gt;\tv" visitors, "__v". */
+  public String engagedMinute(int shard, long minuteEpochSeconds) {
+    return base(shard) + "pe:" + minuteEpochSeconds;
+  }
+
+  /** Set of "&lt;article&gt;\t&lt;visitor&gt;" who engaged in one minute (to count each visitor once). */
+  public String engagedVisitors(int shard, long minuteEpochSeconds) {
+    return base(shard) + "pev:" + minuteEpochSeconds;
+  }
+
+  /** Sorted set of the shard's engaged minutes (member and score: epoch seconds) ClickHouse does not have yet. */
+  public String engagedDirty(int shard) {
+    return base(shard) + "pe:dirty";
+  }
+
+  /** The last sequence a presence writer applied on the shard (re-sent writes are no-ops). */
+  public String presenceWatermark(int shard, String writerId) {
+    return base(shard) + "pwm:" + writerId;
   }
 
   /** Time buckets of the top lists, with how long Redis keeps each. */

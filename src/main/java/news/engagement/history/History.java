@@ -64,6 +64,11 @@ public final class History {
     timeseries.mount(router);
   }
 
+  /** The one ClickHouse client of the service, for rooms that write tables of their own. */
+  public ClickHouseClient clickhouse() {
+    return clickhouse;
+  }
+
   /** For readiness: the schema exists and ClickHouse answered this instance's last request. */
   public boolean ready() {
     return schema.installed() && flusher.clickhouseAnswers();

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The {@code type} of an event as pages send it. */
 public enum EventType {
-  VIEW, LIKE, UNLIKE, SHARE;
+  VIEW, LIKE, UNLIKE, SHARE, PING;
 
   /** The type for a wire name such as "view", or null. */
   static EventType parse(String name) {
@@ -13,6 +13,7 @@ public enum EventType {
       case "like" -> LIKE;
       case "unlike" -> UNLIKE;
       case "share" -> SHARE;
+      case "ping" -> PING;
       default -> null;
     };
   }

@@ -9,6 +9,8 @@ public final class EventValidator {
   /** 1 to 128 characters of [A-Za-z0-9._:/-], starting with a letter or digit. */
   public static final Pattern ARTICLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
   private static final int MAX_TEXT = 2048;
+  /** A ping reports at most this many seconds of attention (the page pings every 15 s; slack for timers). */
+  public static final int MAX_ENGAGED_SECONDS = 60;
 
   /** The outcome for one event: either {@code event} or {@code rejection} is set. */
   public record Result(Event event, Rejection rejection) {
@@ -28,7 +30,7 @@ public final class EventValidator {
     Object rawType = json.getValue("type");
     EventType type = rawType instanceof String s ? EventType.parse(s) : null;
     if (type == null) {
-      return reject(index, "invalid_type", "type must be one of view, like, unlike, share");
+      return reject(index, "invalid_type", "type must be one of view, like, unlike, share, ping");
     }
     Object article = json.getValue("article");
     if (!(article instanceof String id) || !validArticle(id)) {
@@ -53,7 +55,39 @@ public final class EventValidator {
         return reject(index, "invalid_network", "a share needs network, one of " + String.join(", ", Network.WIRE_NAMES));
       }
     }
+    if (type == EventType.PING) {
+      return ping(index, json, (String) article, (String) vid);
+    }
     return new Result(new Event(type, (String) article, (String) vid, network), null);
+  }
+
+  /** A ping's {@code engaged} (0..60 whole seconds) and {@code depth} (0..100 %); both may be left out (0). */
+  private static Result ping(int index, JsonObject json, String article, String vid) {
+    Integer engaged = wholeNumber(json.getValue("engaged"), MAX_ENGAGED_SECONDS);
+    if (engaged == null) {
+      return reject(index, "invalid_engaged", "engaged must be a whole number of seconds from 0 to "
+          + MAX_ENGAGED_SECONDS);
+    }
+    Integer depth = wholeNumber(json.getValue("depth"), 100);
+    if (depth == null) {
+      return reject(index, "invalid_depth", "depth must be a whole percentage from 0 to 100");
+    }
+    return new Result(new Event(EventType.PING, article, vid, null, engaged, depth), null);
+  }
+
+  /** 0..max for a JSON integer (or a number with no fraction, as JavaScript sends 15.0 as 15), 0 when absent, else null. */
+  private static Integer wholeNumber(Object value, int max) {
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number n)) {
+      return null;
+    }
+    double d = n.doubleValue();
+    if (Double.isNaN(d) || d != Math.rint(d) || d < 0 || d > max) {
+      return null;
+    }
+    return (int) d;
   }
 
   private static Result reject(int index, String error, String message) {

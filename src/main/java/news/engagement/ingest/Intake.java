@@ -13,6 +13,7 @@ import news.engagement.visitor.VisitorIds;
 /**
  * Where a valid event from any entry point (events API, pixel) becomes a {@link Countable} for the
  * batcher: bots are dropped, link-preview fetchers become previews, the visitor becomes a keyed hash.
+ * Pings, and the views of people, also go to the {@link Attention} listener (reading now, engaged time).
  */
 public final class Intake {
   /** Whether the event was taken (counted later, or knowingly dropped) or refused for lack of room. */
@@ -22,12 +23,19 @@ public final class Intake {
   private final VisitorIds visitors;
   private final Batcher batcher;
   private final EngagementMetrics metrics;
+  private final Attention attention;
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics) {
+    this(agents, visitors, batcher, metrics, Attention.NONE);
+  }
+
+  public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
+      Attention attention) {
     this.agents = Objects.requireNonNull(agents, "agents");
     this.visitors = Objects.requireNonNull(visitors, "visitors");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.attention = Objects.requireNonNull(attention, "attention");
   }
 
   /** Who sent a request: classified and hashed once, however many events the request carries. */
@@ -57,11 +65,23 @@ public final class Intake {
       metrics.dropped(DropReason.BOT, 1);
       return Outcome.TAKEN;
     }
+    String visitor = visitor(event, type, sender);
+    if (type == CountedType.PING) {
+      // Pings are presence only: no dedup key, no uniques, never in the counting batch.
+      if (!attention.ping(event.article(), visitor, event.engaged(), event.depth())) {
+        metrics.dropped(DropReason.OVERLOAD, 1);
+        return Outcome.OVERLOAD;
+      }
+      return Outcome.TAKEN;
+    }
     String network = event.network() == null ? null : event.network().wireName();
     String address = type == CountedType.VIEW ? address(sender) : "";
-    if (!batcher.offer(new Countable(type, event.article(), visitor(event, type, sender), network, address))) {
+    if (!batcher.offer(new Countable(type, event.article(), visitor, network, address))) {
       metrics.dropped(DropReason.OVERLOAD, 1);
       return Outcome.OVERLOAD;
+    }
+    if (type == CountedType.VIEW) {
+      attention.viewed(event.article(), visitor);
     }
     return Outcome.TAKEN;
   }
@@ -93,6 +113,7 @@ public final class Intake {
       case LIKE -> CountedType.LIKE;
       case UNLIKE -> CountedType.UNLIKE;
       case SHARE -> CountedType.SHARE;
+      case PING -> CountedType.PING;
     };
   }
 }

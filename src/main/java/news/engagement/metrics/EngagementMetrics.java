@@ -32,8 +32,11 @@ public final class EngagementMetrics {
   public static final String READ_CACHE_LOAD_FAILURES = "engagement.read.cache.load.failures";
   public static final String READ_CACHE_ENTRIES = "engagement.read.cache.entries";
 
-  /** What an event was counted as; "preview" is a link-preview fetcher's view. */
-  public enum CountedType { VIEW, LIKE, UNLIKE, SHARE, PREVIEW }
+  /**
+   * What an event was counted as; "preview" is a link-preview fetcher's view; a "ping" counts once the
+   * presence room has written it to Redis (reading now, engaged time).
+   */
+  public enum CountedType { VIEW, LIKE, UNLIKE, SHARE, PREVIEW, PING }
 
   /** Why an event did not count. */
   public enum DropReason { INVALID, BOT, DUPLICATE, RATE_LIMITED, OVERLOAD }

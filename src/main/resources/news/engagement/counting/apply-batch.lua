@@ -13,14 +13,13 @@
 --
 -- KEYS (built by news.engagement.counting.Batch, all on one shard):
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
+--   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
 --   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
---   dedup key per view or share event of that article, in event order, then one views-per-address
---   counter per address group of the article's views.
+--   dedup key per view or share event of that article, in event order.
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
 --   address group may add to an article per dedup window (0 = no bound),
---   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail,
---   then the number of address groups and the groups (in the order of their counter keys).
+--   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail.
 --   code v = view (detail = address group, or ''), s = share (detail = network), l = like,
 --   u = unlike, p = previews (detail = count).
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
@@ -28,6 +27,7 @@
 --   replayed (true when the watermark already had this sequence).
 local wmKey, minuteKey, dirtyKey = KEYS[1], KEYS[2], KEYS[3]
 local topKeys = {views = KEYS[4], likes = KEYS[5], shares = KEYS[6]}
+local addressKey = KEYS[7]
 local seq = tonumber(ARGV[1])
 
 local wm = redis.call('GET', wmKey)
@@ -76,13 +76,13 @@ local function pfaddAll(key, visitors)
   end
 end
 
--- One article's events: decisions first, then its coalesced counters.
-local function applyArticle(article, touch, n, ai, ki)
-  local counts, uniques, likers, bucketHll = KEYS[ki], KEYS[ki + 1], KEYS[ki + 2], KEYS[ki + 3]
+-- One article's decisions (dedup, likes): what would count, before the address bound.
+local function decide(article, touch, n, ai, ki)
+  local st = {article = article, touch = touch, counts = KEYS[ki], uniques = KEYS[ki + 1], likers = KEYS[ki + 2],
+    bucketHll = KEYS[ki + 3], x = {views = 0, likes = 0, shares = 0, previews = 0}, nets = {}, netOrder = {},
+    visitors = {}, byAddress = {}, addressOrder = {}}
   ki = ki + 4
-  local x = {views = 0, likes = 0, shares = 0, previews = 0}
-  local nets, netOrder, visitors = {}, {}, {}
-  local byAddress = {}   -- address group -> positions in visitors of its counted views
+  local x = st.x
   for e = 0, n - 1 do
     local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
     if code == 'v' or code == 's' then
@@ -92,19 +92,22 @@ local function applyArticle(article, touch, n, ai, ki)
         did('DEL', seen)
         if code == 'v' then
           x.views = x.views + 1
-          visitors[#visitors + 1] = visitor
+          st.visitors[#st.visitors + 1] = visitor
           r.views = r.views + 1
           if detail ~= '' then
-            byAddress[detail] = byAddress[detail] or {}
-            table.insert(byAddress[detail], #visitors)
+            if not st.byAddress[detail] then
+              st.byAddress[detail] = {}
+              st.addressOrder[#st.addressOrder + 1] = detail
+            end
+            table.insert(st.byAddress[detail], #st.visitors)
           end
         else
           x.shares = x.shares + 1
-          if not nets[detail] then
-            nets[detail] = 0
-            netOrder[#netOrder + 1] = detail
+          if not st.nets[detail] then
+            st.nets[detail] = 0
+            st.netOrder[#st.netOrder + 1] = detail
           end
-          nets[detail] = nets[detail] + 1
+          st.nets[detail] = st.nets[detail] + 1
           r.shares = r.shares + 1
         end
       elseif code == 'v' then
@@ -113,16 +116,16 @@ local function applyArticle(article, touch, n, ai, ki)
         r.sharesDuplicate = r.sharesDuplicate + 1
       end
     elseif code == 'l' then
-      if redis.call('SADD', likers, visitor) == 1 then
-        did('SREM', likers, visitor)
+      if redis.call('SADD', st.likers, visitor) == 1 then
+        did('SREM', st.likers, visitor)
         x.likes = x.likes + 1
         r.likes = r.likes + 1
       else
         r.likesDuplicate = r.likesDuplicate + 1
       end
     elseif code == 'u' then
-      if redis.call('SREM', likers, visitor) == 1 then
-        did('SADD', likers, visitor)
+      if redis.call('SREM', st.likers, visitor) == 1 then
+        did('SADD', st.likers, visitor)
         x.likes = x.likes - 1
         r.unlikes = r.unlikes + 1
       else
@@ -134,45 +137,61 @@ local function applyArticle(article, touch, n, ai, ki)
       r.previews = r.previews + p
     end
   end
+  return st, ki, ai + 3 * n
+end
 
-  -- The bound per address: views past it in the window do not count (their visitors stay seen).
-  local ni = ai + 3 * n
-  local groups = tonumber(ARGV[ni])
-  if groups > 0 then
-    local dropped = {}
-    for g = 1, groups do
-      local positions = byAddress[ARGV[ni + g]]
-      local key = KEYS[ki]
-      ki = ki + 1
-      if positions then
-        local added = #positions
-        local total = redis.call('INCRBY', key, added)
-        if total == added then
-          redis.call('PEXPIRE', key, window)
-          did('DEL', key)
-        else
-          did('DECRBY', key, added)
-        end
-        local excess = math.min(added, total - maxPerAddress)
-        for k = added - excess + 1, added do
-          dropped[positions[k]] = true
-        end
-        if excess > 0 then
-          x.views = x.views - excess
-          r.views = r.views - excess
-          r.viewsCapped = r.viewsCapped + excess
-        end
-      end
-    end
-    if next(dropped) then
-      local kept = {}
-      for i, v in ipairs(visitors) do
-        if not dropped[i] then kept[#kept + 1] = v end
-      end
-      visitors = kept
+-- The bound per address group and article in the window, for every article of the batch at once (one
+-- HMGET and one HSET of the shard's window hash): views past it do not count, their visitors stay seen.
+local function boundAddresses(articles)
+  local fields, owners = {}, {}
+  for _, st in ipairs(articles) do
+    for _, group in ipairs(st.addressOrder) do
+      fields[#fields + 1] = st.article .. '\t' .. group
+      owners[#owners + 1] = {st, st.byAddress[group]}
     end
   end
+  if #fields == 0 or maxPerAddress == 0 then
+    return
+  end
+  for from = 1, #fields, 500 do
+    local to = math.min(from + 499, #fields)
+    local old = redis.call('HMGET', addressKey, unpack(fields, from, to))
+    local set = {}
+    for i = from, to do
+      local before = old[i - from + 1]
+      local st, positions = owners[i][1], owners[i][2]
+      local added = #positions
+      local total = (tonumber(before) or 0) + added
+      set[#set + 1] = fields[i]
+      set[#set + 1] = total
+      if before then did('HSET', addressKey, fields[i], before) else did('HDEL', addressKey, fields[i]) end
+      local excess = math.min(added, total - maxPerAddress)
+      if excess > 0 then
+        st.dropped = st.dropped or {}
+        for k = added - excess + 1, added do
+          st.dropped[positions[k]] = true
+        end
+        st.x.views = st.x.views - excess
+        r.views = r.views - excess
+        r.viewsCapped = r.viewsCapped + excess
+      end
+    end
+    redis.call('HSET', addressKey, unpack(set))
+  end
+  redis.call('PEXPIRE', addressKey, 2 * tonumber(window))
+end
 
+-- One article's coalesced counters, HyperLogLogs and TTLs.
+local function write(st)
+  local x, counts, article = st.x, st.counts, st.article
+  local visitors = st.visitors
+  if st.dropped then
+    local kept = {}
+    for i, v in ipairs(visitors) do
+      if not st.dropped[i] then kept[#kept + 1] = v end
+    end
+    visitors = kept
+  end
   local viewsTotal
   for _, col in ipairs({'views', 'likes', 'shares', 'previews'}) do
     local d = x[col]
@@ -188,28 +207,27 @@ local function applyArticle(article, touch, n, ai, ki)
       end
     end
   end
-  for _, net in ipairs(netOrder) do
-    local total = redis.call('HINCRBY', counts, 'share:' .. net, nets[net])
-    undoIncrement(counts, 'share:' .. net, nets[net], total)
+  for _, net in ipairs(st.netOrder) do
+    local total = redis.call('HINCRBY', counts, 'share:' .. net, st.nets[net])
+    undoIncrement(counts, 'share:' .. net, st.nets[net], total)
   end
   if #visitors > 0 then
-    pfaddAll(uniques, visitors)
-    pfaddAll(bucketHll, visitors)
+    pfaddAll(st.uniques, visitors)
+    pfaddAll(st.bucketHll, visitors)
   end
 
   -- TTLs: set when this batcher first writes the article in a bucket (touch), when the totals are new,
   -- and when the article leaves probation; never per event.
   local created = viewsTotal ~= nil and viewsTotal == x.views
   local vouched = viewsTotal ~= nil and viewsTotal >= vouchViews and viewsTotal - x.views < vouchViews
-  if touch or created or vouched then
+  if st.touch or created or vouched then
     viewsTotal = viewsTotal or tonumber(redis.call('HGET', counts, 'views') or '0')
     local ttl = viewsTotal >= vouchViews and vouchedTtl or probationTtl
     redis.call('EXPIRE', counts, ttl)
-    redis.call('EXPIRE', uniques, ttl)
-    redis.call('EXPIRE', likers, ttl)
-    redis.call('EXPIRE', bucketHll, math.min(ttl, bucketTtl))
+    redis.call('EXPIRE', st.uniques, ttl)
+    redis.call('EXPIRE', st.likers, ttl)
+    redis.call('EXPIRE', st.bucketHll, math.min(ttl, bucketTtl))
   end
-  return ki, ni + groups + 1
 end
 
 -- The minute hash: cumulative "<article>\t<column>" fields, and per changed article "<article>\t~" = the
@@ -297,10 +315,17 @@ local function writeTop(metric)
 end
 
 local function body()
-  local ai, ki = 10, 7
+  local ai, ki = 10, 8
+  local articles = {}
   while ai <= #ARGV do
     local article, touch, n = ARGV[ai], ARGV[ai + 1] == '1', tonumber(ARGV[ai + 2])
-    ki, ai = applyArticle(article, touch, n, ai + 3, ki)
+    local st
+    st, ki, ai = decide(article, touch, n, ai + 3, ki)
+    articles[#articles + 1] = st
+  end
+  boundAddresses(articles)
+  for _, st in ipairs(articles) do
+    write(st)
   end
   writeMinute()
   writeTop('views')

@@ -191,7 +191,9 @@ class BatchScriptTest {
     assertThat(outcome.capped()).isEqualTo(1);
     assertThat(redis.hget(keys.counts(a), "views")).isEqualTo("5");
     assertThat(redis.pfcount(keys.uniques(a))).isEqualTo(5);
-    assertThat(redis.pttl(keys.addressViews(a, "address-1"))).isBetween(1L, 60_000L);
+    String addresses = keys.addressViews(keys.shardOf(a), Math.floorDiv(NOW, 60_000) * 60_000);
+    assertThat(redis.hget(addresses, a + "\taddress-1")).isEqualTo("6");
+    assertThat(redis.pttl(addresses)).isBetween(1L, 120_000L);
   }
 
   private String sameShardAs(String other, String name) {

@@ -44,6 +44,36 @@ class EventValidatorTest {
   }
 
   @Test
+  void pingsCarryEngagedSecondsAndDepth() {
+    Event ping = check("{\"type\":\"ping\",\"article\":\"a\",\"vid\":\"abcdEFGH-_12\",\"engaged\":15,\"depth\":40}")
+        .event();
+    assertThat(ping).isEqualTo(new Event(EventType.PING, "a", "abcdEFGH-_12", null, 15, 40));
+    // vid is optional as for views; bounds are inclusive; JavaScript's 15.0 is a whole number.
+    assertThat(check("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":60,\"depth\":100}").event())
+        .isEqualTo(new Event(EventType.PING, "a", null, null, 60, 100));
+    assertThat(check("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":0,\"depth\":0}").event().engaged()).isZero();
+    assertThat(check("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":15.0}").event().engaged()).isEqualTo(15);
+    assertThat(check("{\"type\":\"ping\",\"article\":\"a\"}").event()).isEqualTo(new Event(EventType.PING, "a", null, null, 0, 0));
+    // Other types ignore the fields.
+    assertThat(check("{\"type\":\"view\",\"article\":\"a\",\"engaged\":999}").event().engaged()).isZero();
+  }
+
+  @Test
+  void badPingsAreRejectedWithIndexAndReason() {
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":61}", "invalid_engaged");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":-1}", "invalid_engaged");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":1.5}", "invalid_engaged");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":\"15\"}", "invalid_engaged");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":1e9}", "invalid_engaged");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"depth\":101}", "invalid_depth");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"depth\":-5}", "invalid_depth");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"depth\":true}", "invalid_depth");
+    assertReject("{\"type\":\"ping\",\"article\":\"a\",\"vid\":\"short\"}", "invalid_vid");
+    assertReject("{\"type\":\"ping\"}", "invalid_article");
+    assertThat(check("{\"type\":\"ping\",\"article\":\"a\",\"engaged\":61}").rejection().index()).isEqualTo(3);
+  }
+
+  @Test
   void articleIdsOfExactly128CharactersAreFine() {
     assertThat(check("{\"type\":\"view\",\"article\":\"" + "a".repeat(128) + "\"}").event()).isNotNull();
   }

@@ -40,10 +40,11 @@ class PagesTest {
     assertThat(response.getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
     assertThat(response.getHeader("Cache-Control")).isEqualTo("public, max-age=300");
     assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
-    // The SPEC's budget: under 2 KB as served (the file is hand-minified; there is no build step).
-    assertThat(response.body().length()).isLessThan(2048);
+    // The SPEC's budget: under 3 KB as served, pings included (the file is hand-minified; no build step).
+    assertThat(response.body().length()).isLessThan(3072);
     String script = response.bodyAsString();
-    assertThat(script).contains("sendBeacon", "keepalive", "pageshow", "persisted", "data-engagement");
+    assertThat(script).contains("sendBeacon", "keepalive", "pageshow", "persisted", "data-engagement",
+        "pagehide", "visibilityState", "data-engagement-body");
     // Counts may come from the browser's or a CDN's cache (SPEC "Reads under load"); only revalidated.
     assertThat(script).doesNotContain("no-store").contains("no-cache");
   }

@@ -1,0 +1,228 @@
+package news.engagement.presence;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import news.engagement.counting.Keys;
+import news.engagement.history.ClickHouseClient;
+import news.engagement.redis.LuaScript;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@code PRESENCE_FLUSH_INTERVAL}: creates the engaged-time tables once ClickHouse answers, then,
+ * holding the presence flush lease, reads each shard's dirty engaged minutes, inserts their absolute
+ * values with the minute's version into {@code article_presence_minutes}, and marks clean in Redis the
+ * minutes that did not change meanwhile. Each step is safe to repeat: nothing is counted twice, nothing
+ * leaves Redis before ClickHouse has it. Stopping flushes once more.
+ */
+final class EngagedFlusher extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EngagedFlusher.class);
+  static final int MAX_MINUTES = 120;
+  /** A clean minute's hash stays this long after its minute (the editor's last five minutes read it). */
+  static final Duration KEEP_MINUTE = Duration.ofHours(1);
+  private static final LuaScript ACK = LuaScript.load("/news/engagement/presence/ack.lua");
+  private static final LuaScript LEASE = LuaScript.load("/news/engagement/presence/lease.lua");
+
+  private final RedisClusterAsyncCommands<String, String> redis;
+  private final Keys keys;
+  private final ClickHouseClient clickhouse;
+  private final Clock clock;
+  private final long intervalMillis;
+  private final String owner = UUID.randomUUID().toString();
+  private final String leaseTtl;
+
+  private boolean installed;
+  private boolean joined;
+  private boolean stopping;
+  private long timer = -1;
+  private Future<Void> running;
+  private String lastFailure;
+
+  EngagedFlusher(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
+      Duration interval) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.intervalMillis = interval.toMillis();
+    this.leaseTtl = Long.toString(Math.max(10_000, 5 * intervalMillis));
+  }
+
+  @Override
+  public Future<?> start() {
+    arm();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    Future<Void> current = running != null ? running : Future.succeededFuture();
+    return current.compose(v -> tick()).compose(v -> lease("release")).<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
+  }
+
+  private void arm() {
+    timer = vertx.setTimer(intervalMillis, id -> {
+      timer = -1;
+      running = tick().onComplete(ar -> {
+        running = null;
+        if (!stopping) {
+          arm();
+        }
+      });
+    });
+  }
+
+  /** A round run now on the flusher's own context (a repeat of a timer's round is harmless). */
+  Future<Void> tickOnItsContext() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> tick().onComplete(done));
+    return done.future();
+  }
+
+  /** One round: schema if needed, then a flush if this instance holds the lease. Never fails. */
+  Future<Void> tick() {
+    return install()
+        .compose(v -> lease("hold"))
+        .compose(held -> held ? flushOnce().<Void>mapEmpty() : Future.<Void>succeededFuture())
+        .onSuccess(v -> {
+          if (lastFailure != null) {
+            LOG.info("Flushing engaged time to ClickHouse works again");
+            lastFailure = null;
+          }
+        })
+        .recover(err -> {
+          String reason = err.getClass().getSimpleName() + ": " + err.getMessage();
+          if (!reason.equals(lastFailure)) {
+            LOG.warn("Flushing engaged time to ClickHouse failed; the minutes stay in Redis: {}", reason);
+            lastFailure = reason;
+          }
+          return Future.succeededFuture();
+        });
+  }
+
+  /** The tables (required before a flush), then the joined view (best effort: it waits for history's view). */
+  private Future<Void> install() {
+    Future<Void> chain = Future.succeededFuture();
+    if (!installed) {
+      for (String sql : PresenceSchema.create(clickhouse.database())) {
+        chain = chain.compose(v -> clickhouse.execute(sql));
+      }
+      chain = chain.onSuccess(v -> installed = true);
+    }
+    if (joined) {
+      return chain;
+    }
+    return chain.compose(v -> clickhouse.execute(PresenceSchema.joined(clickhouse.database()))
+        .onSuccess(x -> joined = true)
+        .recover(err -> Future.succeededFuture()));
+  }
+
+  private Future<Boolean> lease(String action) {
+    return LEASE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {Keys.PRESENCE_FLUSH_LEASE},
+        new String[] {owner, leaseTtl, action}, context).map(r -> r == 1L);
+  }
+
+  private record Minute(int shard, long epochSecond, String version, List<JsonObject> rows) {
+  }
+
+  /** Read, insert, acknowledge; answers the rows inserted. */
+  Future<Integer> flushOnce() {
+    List<Future<List<Minute>>> shards = new ArrayList<>();
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      shards.add(readShard(shard));
+    }
+    return Future.all(shards).compose(done -> {
+      List<Minute> minutes = new ArrayList<>();
+      shards.forEach(f -> minutes.addAll(f.result()));
+      if (minutes.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      List<JsonObject> rows = new ArrayList<>();
+      minutes.forEach(m -> rows.addAll(m.rows()));
+      return clickhouse.insertJsonEachRow(PresenceSchema.TABLE, rows)
+          .compose(v -> ack(minutes))
+          .map(v -> rows.size());
+    });
+  }
+
+  private Future<List<Minute>> readShard(int shard) {
+    return Future.fromCompletionStage(redis.zrange(keys.engagedDirty(shard), 0, MAX_MINUTES - 1), context)
+        .compose(members -> {
+          List<Future<Map<String, String>>> hashes = new ArrayList<>();
+          for (String minute : members) {
+            hashes.add(Future.fromCompletionStage(redis.hgetall(keys.engagedMinute(shard, Long.parseLong(minute))),
+                context));
+          }
+          return Future.all(hashes).map(done -> {
+            List<Minute> minutes = new ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+              minutes.add(minute(shard, Long.parseLong(members.get(i)), hashes.get(i).result()));
+            }
+            return minutes;
+          });
+        });
+  }
+
+  private Future<Void> ack(List<Minute> minutes) {
+    long deleteBefore = clock.millis() / 1000 - KEEP_MINUTE.toSeconds();
+    List<Future<Long>> acks = new ArrayList<>();
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      List<String> k = new ArrayList<>();
+      List<String> a = new ArrayList<>();
+      k.add(keys.engagedDirty(shard));
+      a.add(Long.toString(deleteBefore));
+      for (Minute m : minutes) {
+        if (m.shard() == shard) {
+          k.add(keys.engagedMinute(shard, m.epochSecond()));
+          a.add(Long.toString(m.epochSecond()));
+          a.add(m.version());
+        }
+      }
+      if (k.size() > 1) {
+        acks.add(ACK.run(redis, ScriptOutputType.INTEGER, k.toArray(String[]::new), a.toArray(String[]::new),
+            context));
+      }
+    }
+    return Future.all(acks).mapEmpty();
+  }
+
+  private static Minute minute(int shard, long epochSecond, Map<String, String> hash) {
+    String version = hash.getOrDefault("__v", "0");
+    Map<String, JsonObject> byArticle = new LinkedHashMap<>();
+    hash.forEach((field, value) -> {
+      int tab = field.lastIndexOf('\t');
+      if (tab <= 0) {
+        return; // __v
+      }
+      String column = switch (field.substring(tab + 1)) {
+        case "s" -> "engaged_seconds";
+        case "v" -> "engaged_visitors";
+        default -> null;
+      };
+      if (column != null) {
+        byArticle.computeIfAbsent(field.substring(0, tab), article -> new JsonObject().put("article_id", article)
+                .put("minute", epochSecond).put("engaged_seconds", 0L).put("engaged_visitors", 0L)
+                .put("version", Long.parseLong(version)))
+            .put(column, Long.parseLong(value));
+      }
+    });
+    return new Minute(shard, epochSecond, version, List.copyOf(byArticle.values()));
+  }
+}

@@ -1,0 +1,139 @@
+package news.engagement.presence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import news.engagement.counting.Keys;
+
+/**
+ * One shard's coalesced sightings, as the keys and arguments of {@code write.lua} (see its header):
+ * per article and visitor only the latest moment, per minute, article and visitor the sum of engaged
+ * seconds. However many pings a reader sends, a slice holds one entry per (article, visitor).
+ */
+final class Slice {
+  private static final long WINDOW_MILLIS = ReadersNow.WINDOW.toMillis();
+
+  final int shard;
+  /** Sightings whose article lives on this shard, and pings among them (for pending and metrics). */
+  int sightings;
+  int pings;
+  /** Article parts plus visitor parts held: a sighting is written once both parts are. */
+  int parts;
+  private final Map<String, Map<String, Long>> readers = new LinkedHashMap<>();
+  private final Map<String, Long> site = new HashMap<>();
+  private final Map<Long, Map<String, Map<String, Integer>>> engaged = new LinkedHashMap<>();
+
+  Slice(int shard) {
+    this.shard = shard;
+  }
+
+  /** The article's part of a sighting (this is the article's shard). */
+  void addArticle(Sighting s) {
+    sightings++;
+    parts++;
+    if (s.ping()) {
+      pings++;
+    }
+    readers.computeIfAbsent(s.article(), a -> new HashMap<>()).merge(member(s.visitor()), s.atMillis(), Math::max);
+    if (s.engagedSeconds() > 0) {
+      long minute = Math.floorDiv(s.atMillis(), 60_000L) * 60;
+      engaged.computeIfAbsent(minute, m -> new LinkedHashMap<>())
+          .computeIfAbsent(s.article(), a -> new HashMap<>())
+          .merge(s.visitor(), s.engagedSeconds(), Integer::sum);
+    }
+  }
+
+  /** The visitor's part of a sighting (this is the visitor's shard). */
+  void addVisitor(Sighting s) {
+    parts++;
+    site.merge(member(s.visitor()), s.atMillis(), Math::max);
+  }
+
+  /** Folds a newer slice of the same shard into this one (while this one waits to be re-sent). */
+  void absorb(Slice newer) {
+    sightings += newer.sightings;
+    pings += newer.pings;
+    parts += newer.parts;
+    newer.readers.forEach((article, members) -> {
+      Map<String, Long> mine = readers.computeIfAbsent(article, a -> new HashMap<>());
+      members.forEach((m, t) -> mine.merge(m, t, Math::max));
+    });
+    newer.site.forEach((m, t) -> site.merge(m, t, Math::max));
+    newer.engaged.forEach((minute, byArticle) -> byArticle.forEach((article, byVisitor) -> byVisitor.forEach(
+        (visitor, seconds) -> engaged.computeIfAbsent(minute, x -> new LinkedHashMap<>())
+            .computeIfAbsent(article, x -> new HashMap<>()).merge(visitor, seconds, Integer::sum))));
+  }
+
+  boolean isEmpty() {
+    return readers.isEmpty() && site.isEmpty();
+  }
+
+  record Call(String[] keys, String[] args) {
+  }
+
+  Call encode(Keys keys, String writerId, long sequence, long nowMillis, int exactMax) {
+    List<String> k = new ArrayList<>();
+    List<String> a = new ArrayList<>();
+    k.add(keys.presenceWatermark(shard, writerId));
+    k.add(keys.siteReaders(shard));
+    k.add(keys.siteReadersLevel(shard));
+    k.add(keys.readersRanking(shard));
+    k.add(keys.readersTouched(shard));
+    k.add(keys.engagedDirty(shard));
+    a.add(Long.toString(sequence));
+    a.add(Long.toString(nowMillis));
+    a.add(Long.toString(nowMillis - WINDOW_MILLIS));
+    a.add(Integer.toString(exactMax));
+    pairs(a, site);
+    a.add(Integer.toString(readers.size()));
+    readers.forEach((article, members) -> {
+      k.add(keys.readers(article));
+      k.add(keys.readersLevel(article));
+      a.add(article);
+      pairs(a, members);
+    });
+    a.add(Integer.toString(engaged.size()));
+    engaged.forEach((minute, byArticle) -> {
+      k.add(keys.engagedMinute(shard, minute));
+      k.add(keys.engagedVisitors(shard, minute));
+      a.add(Long.toString(minute));
+      int n = byArticle.values().stream().mapToInt(Map::size).sum();
+      a.add(Integer.toString(n));
+      byArticle.forEach((article, byVisitor) -> byVisitor.forEach((visitor, seconds) -> {
+        a.add(article);
+        a.add(visitor);
+        a.add(Integer.toString(seconds));
+      }));
+    });
+    return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
+  }
+
+  private static void pairs(List<String> args, Map<String, Long> members) {
+    args.add(Integer.toString(members.size()));
+    members.forEach((member, at) -> {
+      args.add(member);
+      args.add(Long.toString(at));
+    });
+  }
+
+  /**
+   * A readers-set member: the visitor's sample level, then the visitor. The level is the number of
+   * trailing zero bits (0..20) of a stable mix of the visitor hash, so each level holds half the
+   * visitors of the one below, the same on every instance.
+   */
+  static String member(String visitor) {
+    return sample(visitor) + "|" + visitor;
+  }
+
+  static int sample(String visitor) {
+    int h = visitor.hashCode(); // String.hashCode is specified, so every JVM agrees
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return Integer.numberOfTrailingZeros(h | (1 << 20));
+  }
+}

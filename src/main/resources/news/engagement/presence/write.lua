@@ -1,0 +1,109 @@
+-- Applies one presence writer's coalesced sightings (views and pings) of one shard: readers of the
+-- last 60 s per article and site-wide, the articles ranked by readers now, and engaged time per minute.
+-- A re-sent call (same writer, same or older sequence) changes nothing.
+--
+-- Readers sets are bounded: members are "<sample>|<visitor>", where sample (0..20) is the number of
+-- trailing zero bits of a stable hash of the visitor. While a set holds at most ARGV[4] members it is
+-- exact (level 0). Past that, the level rises and only members with sample >= level stay: each is one
+-- of 2^level visitors, so readers = members * 2^level (hash sampling, relative error about
+-- 1/sqrt(ARGV[4])). The level key is set when the level rises and refreshed while the set is over half
+-- full; it lapses two minutes later and sampling restarts at full rate.
+--
+-- KEYS: 1 watermark, 2 site readers, 3 site level, 4 ranking, 5 touched, 6 engaged dirty minutes,
+--       then per article: readers, level; then per minute: engaged hash, engaged visitors set
+-- ARGV: 1 sequence, 2 now (ms), 3 cutoff (ms, readers seen before it are gone), 4 exact max,
+--       5 S, then S pairs (member, last seen ms) for the site set;
+--       then A, per article: id, n, n pairs (member, last seen ms);
+--       then M, per minute: minute (epoch s), E, E triples (article, visitor, engaged seconds > 0)
+-- Returns: 1 when applied, 0 when the watermark shows it was applied before.
+local seq = tonumber(ARGV[1])
+if seq <= tonumber(redis.call('GET', KEYS[1]) or '0') then
+  return 0
+end
+local now, cutoff, cap = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local SET_TTL_MS = 120000
+
+local function sample(member)
+  return tonumber(string.match(member, '^(%d+)|')) or 0
+end
+
+-- Adds n (member, ms) pairs from ARGV[i]; trims to the window and the cap; answers the readers estimate.
+local function admit(zset, levelKey, i, n)
+  local level = tonumber(redis.call('GET', levelKey) or '0')
+  local raised = false
+  for j = 0, n - 1 do
+    local member = ARGV[i + 2 * j]
+    if sample(member) >= level then
+      redis.call('ZADD', zset, 'GT', ARGV[i + 2 * j + 1], member)
+    end
+  end
+  redis.call('ZREMRANGEBYSCORE', zset, '-inf', '(' .. cutoff)
+  local card = redis.call('ZCARD', zset)
+  while card > cap do
+    level = level + 1
+    raised = true
+    for _, member in ipairs(redis.call('ZRANGE', zset, 0, -1)) do
+      if sample(member) < level then
+        redis.call('ZREM', zset, member)
+      end
+    end
+    card = redis.call('ZCARD', zset)
+  end
+  if level > 0 and (raised or card * 2 > cap) then
+    redis.call('SET', levelKey, level, 'EX', 120)
+  end
+  if card > 0 then
+    redis.call('PEXPIRE', zset, SET_TTL_MS)
+  end
+  return card * math.pow(2, level)
+end
+
+local i = 5
+local s = tonumber(ARGV[i])
+admit(KEYS[2], KEYS[3], i + 1, s)
+i = i + 1 + 2 * s
+
+local ranking, touched = KEYS[4], KEYS[5]
+local articles = tonumber(ARGV[i])
+i = i + 1
+for a = 1, articles do
+  local article, n = ARGV[i], tonumber(ARGV[i + 1])
+  local readers = admit(KEYS[5 + 2 * a], KEYS[6 + 2 * a], i + 2, n)
+  redis.call('ZADD', ranking, readers, article)
+  redis.call('ZADD', touched, now, article)
+  i = i + 2 + 2 * n
+end
+-- Articles nobody was seen on for 60 s leave the ranking.
+for _, article in ipairs(redis.call('ZRANGEBYSCORE', touched, '-inf', '(' .. cutoff)) do
+  redis.call('ZREM', ranking, article)
+end
+redis.call('ZREMRANGEBYSCORE', touched, '-inf', '(' .. cutoff)
+if articles > 0 then
+  redis.call('PEXPIRE', ranking, SET_TTL_MS)
+  redis.call('PEXPIRE', touched, SET_TTL_MS)
+end
+
+local k = 7 + 2 * articles
+local minutes = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, minutes do
+  local minute, hash, seen = ARGV[i], KEYS[k], KEYS[k + 1]
+  local e = tonumber(ARGV[i + 1])
+  i = i + 2
+  for _ = 1, e do
+    local article, visitor, seconds = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+    redis.call('HINCRBY', hash, article .. '\ts', seconds)
+    if redis.call('SADD', seen, article .. '\t' .. visitor) == 1 then
+      redis.call('HINCRBY', hash, article .. '\tv', 1)
+    end
+    i = i + 3
+  end
+  redis.call('HINCRBY', hash, '__v', 1)
+  redis.call('EXPIRE', hash, 86400)
+  redis.call('EXPIRE', seen, 180)
+  redis.call('ZADD', KEYS[6], minute, minute)
+  k = k + 2
+end
+
+redis.call('SET', KEYS[1], seq, 'EX', 86400)
+return 1
