@@ -23,7 +23,7 @@ import java.time.Duration;
  *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog; per article,
  *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
- *       totals hash; per shard: {@code m:dirty}, {@code flushed}, {@code wm} batcher watermarks,
+ *       totals hash; per shard: {@code m:dirty}, {@code m:clean}, {@code flushed}, {@code wm} batcher watermarks,
  *       {@code w} closed-window sums, {@code rolled} roll-up markers, {@code da} views per sender address
  *       and article in a dedup window (two windows).
  * </ul>
@@ -137,6 +137,14 @@ public final class Keys {
   /** Sorted set of the shard's minutes (member and score: epoch seconds) changed since ClickHouse last had them. */
   public String dirtyMinutes(int shard) {
     return base(shard) + "m:dirty";
+  }
+
+  /**
+   * Sorted set of the shard's clean minutes whose full hash is still kept for late batches (member and
+   * score: epoch seconds); the flusher retires each into a tombstone once it is old enough.
+   */
+  public String cleanMinutes(int shard) {
+    return base(shard) + "m:clean";
   }
 
   /** Epoch seconds before which every change of the shard is in ClickHouse (for the lag gauge). */

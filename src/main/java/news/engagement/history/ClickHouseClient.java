@@ -72,6 +72,14 @@ public final class ClickHouseClient {
     for (JsonObject row : rows) {
       body.appendBuffer(row.toBuffer()).appendByte((byte) '\n');
     }
+    return insertJsonLines(table, body);
+  }
+
+  /** Inserts a body of JSONEachRow lines (one object per line) into a table of the database, in one INSERT. */
+  public Future<Void> insertJsonLines(String table, Buffer body) {
+    if (body.length() == 0) {
+      return Future.succeededFuture();
+    }
     String sql = "INSERT INTO " + database + "." + Schema.identifier(table) + " FORMAT JSONEachRow";
     return send(request(sql, true), body).mapEmpty();
   }

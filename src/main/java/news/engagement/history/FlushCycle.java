@@ -1,15 +1,19 @@
 package news.engagement.history;
 
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,134 +22,238 @@ import news.engagement.counting.Keys;
 import news.engagement.redis.LuaScript;
 
 /**
- * The three steps of one flush, each safe to repeat: {@link #read} the dirty minutes from Redis,
- * {@link #insert} their absolute totals into ClickHouse with the minute's version, then {@link #ack}
- * in Redis the minutes that did not change meanwhile. A crash or failure between any two steps leaves
- * the minutes dirty, and the next flush writes the same (or newer) rows again, which ReplacingMergeTree
- * collapses: nothing is counted twice, nothing leaves Redis before ClickHouse has it.
+ * The three steps of one flush, each safe to repeat: {@link #read} the dirty minutes from Redis (oldest
+ * first, over all shards, up to a bounded number of rows), {@link #insert} the rows changed since their
+ * last flush into ClickHouse in bounded INSERTs, then {@link #ack} in Redis what ClickHouse now has. A
+ * crash or failure between any two steps leaves the minutes dirty, and the next flush writes the same (or
+ * newer) rows again, which ReplacingMergeTree collapses: nothing is counted twice, nothing leaves Redis
+ * before ClickHouse has it. See docs/history.md for the argument.
  */
 final class FlushCycle {
-  /** Minutes per flush: a backlog after an outage is caught up in steps of this size. */
-  static final int MAX_MINUTES = 120;
-  /** A clean minute's hash stays in Redis this long after its minute, for late batches (see docs/history.md). */
+  /** A clean minute's full hash stays in Redis this long after its minute, then becomes a tombstone. */
   static final Duration KEEP_MINUTE_HASH = Duration.ofMinutes(15);
-  private static final String[] COLUMNS = {"views", "likes", "shares", "previews"};
-  private static final Set<String> COLUMN_SET = Set.of(COLUMNS);
+  /** How long a retired minute's tombstone lives: a batch later than this after its minute is not exact. */
+  static final Duration TOMBSTONE = Duration.ofDays(1);
+  /** Dirty minutes looked at per shard and flush (a longer backlog is taken over several flushes). */
+  static final int MINUTES_PER_SHARD = 240;
+  /** Minute hashes read in parallel; the read stops after the group that reaches the row limit. */
+  private static final int READ_GROUP = 16;
+  /** Clean minutes retired per shard and flush. */
+  private static final int RETIRE_PER_SHARD = 500;
   private static final LuaScript ACK = LuaScript.load("/news/engagement/history/ack-flush.lua");
+
+  /**
+   * @param rowsPerFlush a flush stops taking minutes once it holds this many rows (it always takes at least one)
+   * @param rowsPerInsert rows per INSERT body: a row is at most ~300 bytes (ids are at most 128 characters),
+   *     so the default bounds a body to ~15 MB and about a second of ClickHouse 18.16's parsing
+   */
+  record Limits(int rowsPerFlush, int rowsPerInsert) {
+    static final Limits DEFAULT = new Limits(50_000, 50_000);
+
+    Limits {
+      if (rowsPerFlush < 1 || rowsPerInsert < 1) {
+        throw new IllegalArgumentException("limits must be positive: " + rowsPerFlush + ", " + rowsPerInsert);
+      }
+    }
+  }
 
   private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
   private final ClickHouseClient clickhouse;
   private final Clock clock;
   private final Context context;
+  private final Limits limits;
 
   FlushCycle(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
       Context context) {
+    this(redis, keys, clickhouse, clock, context, Limits.DEFAULT);
+  }
+
+  FlushCycle(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
+      Context context, Limits limits) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.context = Objects.requireNonNull(context, "context");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
-  /** One minute as read: its change counter and its rows. */
-  record Minute(int shard, long epochSecond, String version, List<JsonObject> rows) {
+  /** One dirty minute as read: its generation, its version, and its rows not yet in ClickHouse. */
+  record Minute(int shard, long epochSecond, long generation, long version, List<HistoryRow> rows) {
   }
 
   /**
    * What one flush takes.
    *
+   * @param retiring per shard, clean minutes old enough to become tombstones
    * @param readAt epoch seconds just before the read: every change applied earlier is in this snapshot
-   * @param complete whether every dirty minute was taken (not cut at {@link #MAX_MINUTES})
+   *     for the shards in {@code completeShards}
+   * @param retireBefore minutes before this (epoch seconds) are retired once clean
+   * @param completeShards shards whose every dirty minute was taken
    */
-  record Snapshot(List<Minute> minutes, long readAt, boolean complete) {
-    List<JsonObject> rows() {
-      List<JsonObject> all = new ArrayList<>();
+  record Snapshot(List<Minute> minutes, Map<Integer, List<Long>> retiring, long readAt, long retireBefore,
+      Set<Integer> completeShards, int shards) {
+    List<HistoryRow> rows() {
+      List<HistoryRow> all = new ArrayList<>();
       minutes.forEach(m -> all.addAll(m.rows()));
       return all;
     }
 
+    int rowCount() {
+      return minutes.stream().mapToInt(m -> m.rows().size()).sum();
+    }
+
+    /** Whether every dirty minute of every shard was taken. */
+    boolean complete() {
+      return completeShards.size() == shards;
+    }
+
     boolean isEmpty() {
-      return minutes.isEmpty();
+      return minutes.isEmpty() && retiring.isEmpty();
     }
   }
 
   /**
-   * Reads the oldest dirty minutes of every shard; each HGETALL is atomic with the batch script, so rows
-   * match {@code __v}. Each article lives on one shard, so the shards' rows of one minute never overlap.
+   * Reads the oldest dirty minutes over all shards until the rows reach {@link Limits#rowsPerFlush}; each
+   * HGETALL is atomic with the batch script, so rows match the hash's version. Each article lives on one
+   * shard, so the shards' rows of one minute never overlap.
    */
   Future<Snapshot> read() {
     long readAt = clock.millis() / 1000;
-    List<Future<ShardRead>> shards = new ArrayList<>(keys.shards());
+    long retireBefore = readAt - KEEP_MINUTE_HASH.toSeconds();
+    List<Future<List<String>>> dirty = new ArrayList<>(keys.shards());
+    List<Future<List<String>>> clean = new ArrayList<>(keys.shards());
     for (int shard = 0; shard < keys.shards(); shard++) {
-      shards.add(readShard(shard));
+      dirty.add(Future.fromCompletionStage(redis.zrange(keys.dirtyMinutes(shard), 0, MINUTES_PER_SHARD), context));
+      clean.add(Future.fromCompletionStage(redis.zrangebyscore(keys.cleanMinutes(shard),
+          Range.create(0L, retireBefore - 1), Limit.create(0, RETIRE_PER_SHARD)), context));
     }
-    return Future.all(shards).map(done -> {
-      List<Minute> minutes = new ArrayList<>();
-      boolean complete = true;
-      for (Future<ShardRead> shard : shards) {
-        minutes.addAll(shard.result().minutes());
-        complete &= shard.result().complete();
+    List<Future<?>> all = new ArrayList<>(dirty);
+    all.addAll(clean);
+    return Future.all(all).compose(done -> {
+      List<long[]> candidates = new ArrayList<>();
+      Map<Integer, Integer> leftPerShard = new HashMap<>();
+      Set<Integer> truncated = new HashSet<>();
+      Map<Integer, List<Long>> retiring = new HashMap<>();
+      for (int shard = 0; shard < keys.shards(); shard++) {
+        List<String> members = dirty.get(shard).result();
+        if (members.size() > MINUTES_PER_SHARD) {
+          truncated.add(shard);
+          members = members.subList(0, MINUTES_PER_SHARD);
+        }
+        for (String minute : members) {
+          candidates.add(new long[] {Long.parseLong(minute), shard});
+        }
+        leftPerShard.put(shard, members.size());
+        if (!clean.get(shard).result().isEmpty()) {
+          retiring.put(shard, clean.get(shard).result().stream().map(Long::parseLong).toList());
+        }
       }
-      return new Snapshot(minutes, readAt, complete);
+      candidates.sort(Comparator.<long[]>comparingLong(c -> c[0]).thenComparingLong(c -> c[1]));
+      return take(candidates, 0, new ArrayList<>(), 0).map(minutes -> {
+        minutes.forEach(m -> leftPerShard.merge(m.shard(), -1, Integer::sum));
+        Set<Integer> complete = new HashSet<>();
+        leftPerShard.forEach((shard, left) -> {
+          if (left == 0 && !truncated.contains(shard)) {
+            complete.add(shard);
+          }
+        });
+        return new Snapshot(minutes, retiring, readAt, retireBefore, complete, keys.shards());
+      });
     });
   }
 
-  private record ShardRead(List<Minute> minutes, boolean complete) {
+  /** Reads candidates from {@code from} on, a group at a time, until the rows reach the flush's limit. */
+  private Future<List<Minute>> take(List<long[]> candidates, int from, List<Minute> taken, int rows) {
+    if (from >= candidates.size() || rows >= limits.rowsPerFlush()) {
+      return Future.succeededFuture(taken);
+    }
+    List<long[]> group = candidates.subList(from, Math.min(candidates.size(), from + READ_GROUP));
+    List<Future<Map<String, String>>> hashes = new ArrayList<>(group.size());
+    for (long[] c : group) {
+      hashes.add(Future.fromCompletionStage(redis.hgetall(keys.minute((int) c[1], c[0])), context));
+    }
+    return Future.all(hashes).compose(done -> {
+      int total = rows;
+      for (int i = 0; i < group.size() && (i == 0 || total < limits.rowsPerFlush()); i++) {
+        Minute minute = MinuteHash.read((int) group.get(i)[1], group.get(i)[0], hashes.get(i).result());
+        taken.add(minute);
+        total += minute.rows().size();
+      }
+      return taken.size() < from + group.size() ? Future.succeededFuture(taken)
+          : take(candidates, from + group.size(), taken, total);
+    });
   }
 
-  private Future<ShardRead> readShard(int shard) {
-    return Future.fromCompletionStage(redis.zrange(keys.dirtyMinutes(shard), 0, MAX_MINUTES), context)
-        .compose(members -> {
-          boolean complete = members.size() <= MAX_MINUTES;
-          List<String> taken = complete ? members : members.subList(0, MAX_MINUTES);
-          List<Future<Map<String, String>>> hashes = new ArrayList<>(taken.size());
-          for (String minute : taken) {
-            hashes.add(Future.fromCompletionStage(redis.hgetall(keys.minute(shard, Long.parseLong(minute))), context));
-          }
-          return Future.all(hashes).map(done -> {
-            List<Minute> minutes = new ArrayList<>(taken.size());
-            for (int i = 0; i < taken.size(); i++) {
-              minutes.add(minute(shard, Long.parseLong(taken.get(i)), hashes.get(i).result()));
-            }
-            return new ShardRead(minutes, complete);
-          });
-        });
+  /** The snapshot's rows cut into INSERT bodies of at most {@link Limits#rowsPerInsert} rows each. */
+  List<List<HistoryRow>> chunks(Snapshot snapshot) {
+    List<HistoryRow> rows = snapshot.rows();
+    List<List<HistoryRow>> chunks = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += limits.rowsPerInsert()) {
+      chunks.add(rows.subList(from, Math.min(rows.size(), from + limits.rowsPerInsert())));
+    }
+    return chunks;
   }
 
-  /** One INSERT of every row of the snapshot; absolute values, so repeating it changes nothing. */
+  /**
+   * The snapshot's rows in bounded INSERTs, one after the other, each body built off the event loop;
+   * absolute values with versions, so repeating any of them changes nothing. Answers the rows sent.
+   */
   Future<Integer> insert(Snapshot snapshot) {
-    List<JsonObject> rows = snapshot.rows();
-    return clickhouse.insertJsonEachRow(Schema.MINUTES_TABLE, rows).map(v -> rows.size());
+    Future<Void> chain = Future.succeededFuture();
+    int rows = 0;
+    for (List<HistoryRow> chunk : chunks(snapshot)) {
+      rows += chunk.size();
+      chain = chain.compose(v -> context.executeBlocking(() -> body(chunk))
+          .compose(body -> clickhouse.insertJsonLines(Schema.ROWS_TABLE, body)));
+    }
+    int sent = rows;
+    return chain.map(v -> sent);
   }
 
-  /** Marks clean the minutes still at their flushed version, one script call per shard; answers how many. */
+  private static Buffer body(List<HistoryRow> rows) {
+    StringBuilder out = new StringBuilder(rows.size() * 160);
+    rows.forEach(row -> row.appendJsonLine(out));
+    return Buffer.buffer(out.toString());
+  }
+
+  /**
+   * Acknowledges what ClickHouse now has and retires old clean minutes, one script call per shard;
+   * answers how many minutes became clean.
+   */
   Future<Long> ack(Snapshot snapshot) {
     if (snapshot.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    long deleteBefore = clock.millis() / 1000 - KEEP_MINUTE_HASH.toSeconds();
-    List<Future<Long>> acks = new ArrayList<>();
+    List<Future<List<Object>>> acks = new ArrayList<>();
     for (int shard = 0; shard < keys.shards(); shard++) {
-      List<String> shardKeys = new ArrayList<>();
-      List<String> args = new ArrayList<>();
-      shardKeys.add(keys.dirtyMinutes(shard));
-      shardKeys.add(keys.flushedUntil(shard));
-      args.add(Long.toString(deleteBefore));
-      args.add(snapshot.complete() ? Long.toString(snapshot.readAt()) : "");
-      for (Minute minute : snapshot.minutes()) {
-        if (minute.shard() == shard) {
-          shardKeys.add(keys.minute(shard, minute.epochSecond()));
-          args.add(Long.toString(minute.epochSecond()));
-          args.add(minute.version());
-        }
+      int s = shard;
+      List<Minute> flushed = snapshot.minutes().stream().filter(m -> m.shard() == s).toList();
+      List<Long> retiring = snapshot.retiring().getOrDefault(shard, List.of());
+      boolean complete = snapshot.completeShards().contains(shard);
+      if (flushed.isEmpty() && retiring.isEmpty() && !complete) {
+        continue;
       }
-      if (shardKeys.size() > 2 || snapshot.complete()) {
-        acks.add(ACK.run(redis, ScriptOutputType.INTEGER, shardKeys.toArray(String[]::new),
-            args.toArray(String[]::new), context));
+      List<String> shardKeys = new ArrayList<>(List.of(keys.dirtyMinutes(shard), keys.flushedUntil(shard),
+          keys.cleanMinutes(shard)));
+      List<String> args = new ArrayList<>(List.of(Long.toString(snapshot.retireBefore()),
+          complete ? Long.toString(snapshot.readAt()) : "", Long.toString(TOMBSTONE.toSeconds()),
+          Integer.toString(flushed.size())));
+      for (Minute minute : flushed) {
+        shardKeys.add(keys.minute(shard, minute.epochSecond()));
+        args.add(Long.toString(minute.epochSecond()));
+        args.add(Long.toString(minute.generation()));
+        args.add(Long.toString(minute.version()));
       }
+      for (long minute : retiring) {
+        shardKeys.add(keys.minute(shard, minute));
+        args.add(Long.toString(minute));
+      }
+      acks.add(ACK.run(redis, ScriptOutputType.MULTI, shardKeys.toArray(String[]::new),
+          args.toArray(String[]::new), context));
     }
-    return Future.all(acks).map(done -> acks.stream().mapToLong(Future::result).sum());
+    return Future.all(acks).map(done -> acks.stream().mapToLong(a -> (Long) a.result().get(0)).sum());
   }
 
   /** Seconds since the oldest change not yet in ClickHouse, over all shards; 0 when every minute is clean. */
@@ -181,32 +289,5 @@ final class FlushCycle {
       }
       return since;
     });
-  }
-
-  private static Minute minute(int shard, long epochSecond, Map<String, String> hash) {
-    String version = hash.getOrDefault(Keys.MINUTE_VERSION_FIELD, "0");
-    Map<String, JsonObject> byArticle = new LinkedHashMap<>();
-    for (Map.Entry<String, String> field : hash.entrySet()) {
-      int tab = field.getKey().lastIndexOf('\t');
-      if (tab <= 0) {
-        continue; // __v
-      }
-      String article = field.getKey().substring(0, tab);
-      String column = field.getKey().substring(tab + 1);
-      if (!COLUMN_SET.contains(column)) {
-        continue;
-      }
-      byArticle.computeIfAbsent(article, a -> row(a, epochSecond, version))
-          .put(column, Long.parseLong(field.getValue()));
-    }
-    return new Minute(shard, epochSecond, version, List.copyOf(byArticle.values()));
-  }
-
-  private static JsonObject row(String article, long minute, String version) {
-    JsonObject row = new JsonObject().put("article_id", article).put("minute", minute);
-    for (String column : COLUMNS) {
-      row.put(column, 0L);
-    }
-    return row.put("version", Long.parseLong(version));
   }
 }

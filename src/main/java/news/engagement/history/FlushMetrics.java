@@ -25,7 +25,7 @@ final class FlushMetrics {
         .description("Time to flush dirty minutes from Redis into ClickHouse (read, insert, acknowledge)")
         .register(registry);
     rows = Counter.builder(EngagementMetrics.CLICKHOUSE_ROWS)
-        .description("Rows inserted into ClickHouse (a minute re-flushed after a change counts again)")
+        .description("Rows inserted into ClickHouse (an article's minute is sent again each flush after it changed)")
         .register(registry);
     failures = Counter.builder(EngagementMetrics.CLICKHOUSE_FLUSH_FAILURES)
         .description("Flushes to ClickHouse that failed and will be retried").register(registry);

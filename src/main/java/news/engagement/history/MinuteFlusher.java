@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class MinuteFlusher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MinuteFlusher.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-  /** A final flush after a backlog takes at most this many steps of {@link FlushCycle#MAX_MINUTES}. */
+  /** A final flush after a backlog takes at most this many steps of {@link FlushCycle.Limits#rowsPerFlush}. */
   private static final int FINAL_FLUSH_STEPS = 10;
 
   private final RedisClusterAsyncCommands<String, String> redis;

@@ -4,14 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the ClickHouse database objects ({@link Schema#create}), retrying with backoff until
- * ClickHouse answers. Start-up does not wait for it: ingest works while ClickHouse is down, and the
+ * Creates the ClickHouse database objects ({@link Schema#create}) and migrates the first layout's table
+ * ({@link Schema#LEGACY_TABLE}, no generation column) into the current one, retrying with backoff until
+ * ClickHouse answers. Every step is idempotent and safe with several instances starting at once, so the
+ * whole sequence simply runs again after any failure. Start-up does not wait for it: ingest works while ClickHouse is down, and the
  * flusher does nothing until {@link #installed()} is true.
  */
 final class SchemaInstaller {
@@ -54,7 +55,7 @@ final class SchemaInstaller {
     if (stopped) {
       return;
     }
-    runAll(Schema.create(clickhouse.database())).onComplete(ar -> {
+    install(clickhouse.database()).onComplete(ar -> {
       if (ar.succeeded()) {
         installed = true;
         LOG.info("ClickHouse schema ready in database {}", clickhouse.database());
@@ -73,11 +74,44 @@ final class SchemaInstaller {
     });
   }
 
-  private Future<Void> runAll(List<String> statements) {
-    Future<Void> chain = Future.succeededFuture();
-    for (String sql : statements) {
-      chain = chain.compose(v -> clickhouse.execute(sql));
-    }
-    return chain;
+  private Future<Void> install(String db) {
+    return clickhouse.execute(Schema.createDatabase(db))
+        .compose(v -> clickhouse.execute(Schema.createRowsTable(db)))
+        .compose(v -> dropOutdatedView(db))
+        .compose(v -> finishMigration(db))
+        .compose(v -> exists(db, Schema.LEGACY_TABLE))
+        // Renamed before the copy: an instance of the previous version still inserting into it fails and
+        // retries (its minutes stay dirty in Redis, for this version's flusher) instead of being missed.
+        .compose(legacy -> legacy ? clickhouse.execute(Schema.rename(db, Schema.LEGACY_TABLE, Schema.MIGRATING_TABLE))
+            .compose(v -> finishMigration(db)) : Future.succeededFuture())
+        .compose(v -> clickhouse.execute(Schema.createView(db)));
+  }
+
+  /** The view of the first layout reads the legacy table: dropped here, created again over the rows table. */
+  private Future<Void> dropOutdatedView(String db) {
+    return exists(db, Schema.VIEW).compose(exists -> !exists ? Future.succeededFuture()
+        : clickhouse.queryTabSeparated(Schema.showCreate(db, Schema.VIEW)).compose(rows -> {
+          String create = rows.stream().map(r -> String.join("\t", r)).reduce("", String::concat);
+          if (Schema.viewIsCurrent(create)) {
+            return Future.succeededFuture();
+          }
+          LOG.info("Replacing the view {}.{} by one over {}", db, Schema.VIEW, Schema.ROWS_TABLE);
+          return clickhouse.execute(Schema.dropView(db));
+        }));
+  }
+
+  /** Copies the renamed legacy rows as generation 0 (a repeated copy changes nothing), then sets them aside. */
+  private Future<Void> finishMigration(String db) {
+    return exists(db, Schema.MIGRATING_TABLE).compose(migrating -> !migrating ? Future.succeededFuture()
+        : clickhouse.execute(Schema.copyLegacyRows(db))
+            .compose(v -> exists(db, Schema.MIGRATED_TABLE))
+            .compose(backup -> clickhouse.execute(backup ? Schema.drop(db, Schema.MIGRATING_TABLE)
+                : Schema.rename(db, Schema.MIGRATING_TABLE, Schema.MIGRATED_TABLE)))
+            .onSuccess(v -> LOG.info("Copied the rows of {}.{} into {} (generation 0); the old table is kept as {}",
+                db, Schema.LEGACY_TABLE, Schema.ROWS_TABLE, Schema.MIGRATED_TABLE)));
+  }
+
+  private Future<Boolean> exists(String db, String table) {
+    return clickhouse.queryTabSeparated(Schema.exists(db, table)).map(rows -> "1".equals(rows.get(0)[0]));
   }
 }

@@ -230,22 +230,54 @@ local function write(st)
   end
 end
 
--- Absolute writes of a hash's or a sorted set's fields, undone by writing the old values back.
+-- The minute hash: cumulative "<article>\t<column>" fields, and per changed article "<article>\t~" = the
+-- version of the last batch that changed it (the flusher writes only articles changed since its last
+-- flush, "__f"). "__v" counts the minute's batches and never goes back, also across a retirement: the
+-- flusher retires a minute ClickHouse has (history/ack-flush.lua) into a tombstone that keeps "__v" and
+-- the generation "__g" and marks "__gone". A late batch that finds the tombstone starts generation
+-- __g + 1 from zero, which ClickHouse stores as a row of its own and the view adds to the earlier ones:
+-- a late batch adds to history, it never replaces a whole minute with its part.
+-- Every write is undone by writing the old value back (or deleting a field that was new).
 local function writeMinute()
   if #minuteFields == 0 then
     return
   end
-  minuteFields[#minuteFields + 1] = '__v'
-  minuteDelta['__v'] = 1
-  for from = 1, #minuteFields, 500 do
-    local to = math.min(from + 499, #minuteFields)
-    local old = redis.call('HMGET', minuteKey, unpack(minuteFields, from, to))
+  local meta = redis.call('HMGET', minuteKey, '__v', '__g', '__gone')
+  local version = (tonumber(meta[1]) or 0) + 1
+  local generation = tonumber(meta[2]) or 0
+  if meta[3] then
+    -- The tombstone's TTL must not take the new generation before ClickHouse has it.
+    generation = generation + 1
+    local ttl = redis.call('PTTL', minuteKey)
+    redis.call('HDEL', minuteKey, '__gone')
+    did('HSET', minuteKey, '__gone', meta[3])
+    if ttl > 0 then
+      redis.call('PERSIST', minuteKey)
+      did('PEXPIRE', minuteKey, ttl)
+    end
+  end
+  local absolute = {__v = version, __g = generation}
+  local fields = {'__v', '__g'}
+  local changed = {}
+  for _, f in ipairs(minuteFields) do
+    fields[#fields + 1] = f
+    local article = string.sub(f, 1, string.find(f, '\t[^\t]*$') - 1)
+    if not changed[article] then
+      changed[article] = true
+      local mark = article .. '\t~'
+      fields[#fields + 1] = mark
+      absolute[mark] = version
+    end
+  end
+  for from = 1, #fields, 500 do
+    local to = math.min(from + 499, #fields)
+    local old = redis.call('HMGET', minuteKey, unpack(fields, from, to))
     local set = {}
     for i = from, to do
-      local f = minuteFields[i]
+      local f = fields[i]
       local before = old[i - from + 1]
       set[#set + 1] = f
-      set[#set + 1] = (tonumber(before) or 0) + minuteDelta[f]
+      set[#set + 1] = absolute[f] or ((tonumber(before) or 0) + minuteDelta[f])
       if before then did('HSET', minuteKey, f, before) else did('HDEL', minuteKey, f) end
     end
     redis.call('HSET', minuteKey, unpack(set))

@@ -29,7 +29,9 @@ class JunkIdsTest {
   private static final int DB = 0;
   private static final int IDS = 100_000;
   /** docs/scaling.md: what one junk id may cost after its probation, until its buckets expire. */
-  private static final long BOUND_BYTES_PER_ID = 300;
+  // 300 B, plus the minute hash's change mark per article (history writes only changed articles; the
+  // mark goes when the minute is retired, 15 minutes after ClickHouse has it).
+  private static final long BOUND_BYTES_PER_ID = 350;
   private static final Pattern USED = Pattern.compile("used_memory:(\\d+)");
 
   @Test

@@ -41,7 +41,7 @@ class ClickHouseClientTest {
 
   @Test
   void insertsRowsAndReadsThemBackInBothFormats() {
-    await(clickhouse.insertJsonEachRow(Schema.MINUTES_TABLE, List.of(
+    await(clickhouse.insertJsonEachRow(Schema.ROWS_TABLE, List.of(
         row("news/a's", 1767261600L, 3, -1, 1),
         row("news/a's", 1767261600L, 5, -2, 2),
         row("news/a's", 1767261660L, 1, 1, 1))));
@@ -62,14 +62,14 @@ class ClickHouseClientTest {
   @Test
   void aRejectedStatementFailsWithClickHousesMessage() {
     assertThatThrownBy(() -> await(clickhouse.execute("SELECT no_such_column FROM " + DATABASE + "."
-        + Schema.MINUTES_TABLE)))
+        + Schema.ROWS_TABLE)))
         .hasRootCauseInstanceOf(ClickHouseClient.ClickHouseException.class)
         .rootCause().hasMessageContaining("no_such_column");
     assertThat(await(clickhouse.ping())).isTrue();
   }
 
   private static JsonObject row(String article, long minute, long views, long likes, long version) {
-    return new JsonObject().put("article_id", article).put("minute", minute).put("views", views)
+    return new JsonObject().put("article_id", article).put("minute", minute).put("generation", 0).put("views", views)
         .put("likes", likes).put("shares", 0).put("previews", 0).put("version", version);
   }
 }

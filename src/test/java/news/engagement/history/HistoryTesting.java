@@ -49,6 +49,15 @@ final class HistoryTesting {
     post(service, events, RunningService.BROWSER_UA);
   }
 
+  /** One view of each article, from visitors named after {@code visitors}, in one request. */
+  static void oneViewEach(RunningService service, String visitors, List<String> articles) {
+    JsonArray events = new JsonArray();
+    for (int i = 0; i < articles.size(); i++) {
+      events.add(event("view", articles.get(i), vid(visitors, i)));
+    }
+    post(service, events, RunningService.BROWSER_UA);
+  }
+
   static void previews(RunningService service, String article, int n) {
     JsonArray events = new JsonArray();
     for (int i = 0; i < n; i++) {
@@ -91,7 +100,7 @@ final class HistoryTesting {
   /** Rows stored for the article, before ReplacingMergeTree collapses versions (shows repeated inserts landed). */
   static long rawRows(ClickHouseClient clickhouse, String article) {
     return Long.parseLong(RunningService.await(clickhouse.queryTabSeparated(
-        "SELECT count() FROM " + clickhouse.database() + "." + Schema.MINUTES_TABLE + " WHERE article_id = "
+        "SELECT count() FROM " + clickhouse.database() + "." + Schema.ROWS_TABLE + " WHERE article_id = "
             + Schema.quote(article) + " FORMAT TabSeparated")).get(0)[0]);
   }
 

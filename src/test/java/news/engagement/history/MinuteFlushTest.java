@@ -152,12 +152,28 @@ class MinuteFlushTest {
 
     FlushCycle.Snapshot snapshot = await(cycle.read());
     await(cycle.insert(snapshot));
-    assertThat(redis.exists(keys.minute(shard, oldMinute))).isEqualTo(1);
+    assertThat(redis.hlen(keys.minute(shard, oldMinute))).as("old minute kept until the ack").isGreaterThan(3);
     await(cycle.ack(snapshot));
 
-    assertThat(redis.exists(keys.minute(shard, oldMinute))).as("old minute deleted after the ack").isZero();
-    assertThat(redis.exists(keys.minute(shard, recentMinute))).as("recent minute kept for late batches").isEqualTo(1);
+    assertRetired(keys.minute(shard, oldMinute));
+    assertThat(redis.hexists(keys.minute(shard, recentMinute), a + "\tviews")).as("recent minute kept for late batches")
+        .isTrue();
     assertThat(clickhouseSums(clickhouse, a)).isEqualTo(redisTotals(service, a));
+
+    // The recent minute, clean since that ack and never written again, is retired once it is old enough.
+    clock.advance(FlushCycle.KEEP_MINUTE_HASH.plusMinutes(1));
+    FlushCycle.Snapshot later = await(cycle.read());
+    assertThat(later.minutes()).isEmpty();
+    await(cycle.ack(later));
+    assertRetired(keys.minute(shard, recentMinute));
+    assertThat(redis.zcard(keys.cleanMinutes(shard))).isZero();
+    assertThat(clickhouseSums(clickhouse, a)).isEqualTo(redisTotals(service, a));
+  }
+
+  /** A retired minute is a tombstone: its version and generation, marked gone, with a TTL. */
+  private static void assertRetired(String minuteKey) {
+    assertThat(redis.hgetall(minuteKey)).containsOnlyKeys("__v", "__g", "__gone");
+    assertThat(redis.ttl(minuteKey)).isPositive();
   }
 
   @Test

@@ -38,7 +38,8 @@ class DashboardSqlTest {
     }
     // (article, minute, views, likes, shares, previews, version); the first POPULAR row is replaced by
     // a newer version, as repeated flushes do; the last row lies outside the range.
-    sql("INSERT INTO " + DB + "." + Schema.MINUTES_TABLE + " VALUES "
+    sql("INSERT INTO " + DB + "." + Schema.ROWS_TABLE
+        + " (article_id, minute, views, likes, shares, previews, version) VALUES "
         + "('" + POPULAR + "', '2026-02-07 10:05:00', 1, 0, 0, 0, 1), "
         + "('" + POPULAR + "', '2026-02-07 10:05:00', 7, 2, 1, 4, 2), "
         + "('" + POPULAR + "', '2026-02-07 10:06:00', 5, -1, 2, 0, 3), "

@@ -28,10 +28,10 @@ public final class HistoryViews {
       }
       Thread.sleep(250);
     }
-    HttpResponse<String> rows = query("SELECT minute, views, version FROM " + database
-        + ".article_engagement_minutes WHERE article_id = '" + article + "' ORDER BY minute, version FORMAT TabSeparated");
+    HttpResponse<String> rows = query("SELECT minute, generation, views, version FROM " + database
+        + ".article_engagement_rows WHERE article_id = '" + article + "' ORDER BY minute, generation, version FORMAT TabSeparated");
     throw new AssertionError("ClickHouse views of " + article + " did not reach " + expected + " within " + limit
-        + "; last: " + last + "\nrows (minute, views, version):\n" + rows.body());
+        + "; last: " + last + "\nrows (minute, generation, views, version):\n" + rows.body());
   }
 
   private static HttpResponse<String> query(String sql) throws IOException, InterruptedException {

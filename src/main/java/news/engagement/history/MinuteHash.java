@@ -1,0 +1,65 @@
+package news.engagement.history;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one minute hash as the batch script writes it (counting/apply-batch.lua, {@code writeMinute}):
+ * fields {@code <article>\t<column>} with cumulative counts, {@code <article>\t~} with the version of the
+ * batch that last changed the article, {@code __v} (version), {@code __g} (generation) and {@code __f}
+ * (the version up to which ClickHouse has every change of this generation, set by ack-flush.lua).
+ */
+final class MinuteHash {
+  static final String VERSION = "__v";
+  static final String GENERATION = "__g";
+  static final String FLUSHED = "__f";
+  private static final String CHANGED_AT = "~";
+
+  private MinuteHash() {
+  }
+
+  /** The minute's rows that ClickHouse does not have yet: articles changed after {@code __f}. */
+  static FlushCycle.Minute read(int shard, long minute, Map<String, String> hash) {
+    long version = number(hash.get(VERSION));
+    long generation = number(hash.get(GENERATION));
+    long flushed = number(hash.get(FLUSHED));
+    Map<String, long[]> byArticle = new LinkedHashMap<>();
+    for (Map.Entry<String, String> field : hash.entrySet()) {
+      int tab = field.getKey().lastIndexOf('\t');
+      if (tab <= 0) {
+        continue; // __v, __g, __f
+      }
+      int column = column(field.getKey().substring(tab + 1));
+      if (column < 0) {
+        continue;
+      }
+      // [views, likes, shares, previews, changed at (-1: unknown, a hash of the previous script: write it)]
+      long[] values = byArticle.computeIfAbsent(field.getKey().substring(0, tab), a -> new long[] {0, 0, 0, 0, -1});
+      values[column] = Long.parseLong(field.getValue());
+    }
+    List<HistoryRow> rows = new ArrayList<>();
+    byArticle.forEach((article, v) -> {
+      if (v[4] < 0 || v[4] > flushed) {
+        rows.add(new HistoryRow(article, minute, generation, v[0], v[1], v[2], v[3], version));
+      }
+    });
+    return new FlushCycle.Minute(shard, minute, generation, version, rows);
+  }
+
+  private static int column(String name) {
+    return switch (name) {
+      case "views" -> 0;
+      case "likes" -> 1;
+      case "shares" -> 2;
+      case "previews" -> 3;
+      case CHANGED_AT -> 4;
+      default -> -1;
+    };
+  }
+
+  private static long number(String value) {
+    return value == null ? 0 : Long.parseLong(value);
+  }
+}
