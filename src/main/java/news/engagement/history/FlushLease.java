@@ -15,7 +15,7 @@ import news.engagement.redis.LuaScript;
  * loses it after the ttl. Two flushers at once would only write the same rows twice, which is harmless.
  */
 final class FlushLease {
-  private static final LuaScript LEASE = LuaScript.load("/news/engagement/history/lease.lua");
+  private static final LuaScript LEASE = LuaScript.load("/news/engagement/redis/lease.lua");
   private static final String[] KEYS = {Keys.FLUSH_LEASE};
 
   private final RedisClusterAsyncCommands<String, String> redis;

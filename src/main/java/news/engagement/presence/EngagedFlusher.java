@@ -33,7 +33,7 @@ final class EngagedFlusher extends VerticleBase {
   /** A clean minute's hash stays this long after its minute (the editor's last five minutes read it). */
   static final Duration KEEP_MINUTE = Duration.ofHours(1);
   private static final LuaScript ACK = LuaScript.load("/news/engagement/presence/ack.lua");
-  private static final LuaScript LEASE = LuaScript.load("/news/engagement/presence/lease.lua");
+  private static final LuaScript LEASE = LuaScript.load("/news/engagement/redis/lease.lua");
 
   private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;

@@ -1,4 +1,4 @@
--- The presence flush lease (same shape as history's): one owner at a time, with an expiry.
+-- A lease (the history and presence flushers' alike): one owner at a time, with an expiry so a crashed owner's lease lapses.
 -- KEYS[1]: lease key. ARGV: owner id, ttl millis, 'hold' (acquire or renew) or 'release'.
 -- Returns 1 when the caller holds (or released) the lease, 0 otherwise.
 local key, owner, ttl, action = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
