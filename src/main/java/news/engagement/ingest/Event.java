@@ -3,10 +3,22 @@ package news.engagement.ingest;
 /**
  * A valid event as a page sent it; {@code vid} and {@code network} may be null. {@code engaged}
  * (seconds of attention since the last ping, 0..60) and {@code depth} (deepest share scrolled, 0..100)
- * belong to pings and are 0 for every other type.
+ * belong to pings and are 0 for every other type. {@code url} and {@code referrer} (at most 2 KiB each, as the
+ * page had them, untrusted) are kept on views only, where they decide the traffic source and the page to crawl
+ * for metadata; null otherwise and when absent.
  */
-public record Event(EventType type, String article, String vid, Network network, int engaged, int depth) {
+public record Event(EventType type, String article, String vid, Network network, int engaged, int depth,
+    String url, String referrer) {
   public Event(EventType type, String article, String vid, Network network) {
-    this(type, article, vid, network, 0, 0);
+    this(type, article, vid, network, 0, 0, null, null);
+  }
+
+  public Event(EventType type, String article, String vid, Network network, int engaged, int depth) {
+    this(type, article, vid, network, engaged, depth, null, null);
+  }
+
+  /** A view with the page's {@code location.href} and {@code document.referrer} (each null when absent). */
+  public static Event view(String article, String vid, String url, String referrer) {
+    return new Event(EventType.VIEW, article, vid, null, 0, 0, url, referrer);
   }
 }

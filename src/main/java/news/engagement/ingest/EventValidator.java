@@ -58,6 +58,10 @@ public final class EventValidator {
     if (type == EventType.PING) {
       return ping(index, json, (String) article, (String) vid);
     }
+    if (type == EventType.VIEW) {
+      return new Result(Event.view((String) article, (String) vid, emptyAsNull(json.getValue("url")),
+          emptyAsNull(json.getValue("referrer"))), null);
+    }
     return new Result(new Event(type, (String) article, (String) vid, network), null);
   }
 
@@ -88,6 +92,10 @@ public final class EventValidator {
       return null;
     }
     return (int) d;
+  }
+
+  private static String emptyAsNull(Object checkedText) {
+    return checkedText instanceof String s && !s.isEmpty() ? s : null;
   }
 
   private static Result reject(int index, String error, String message) {

@@ -8,7 +8,7 @@ import java.util.Objects;
 import news.engagement.visitor.VisitorIds;
 
 /**
- * {@code GET /v1/pixel.gif?article=ID&type=view[&vid=...]}: for pages without scripts (AMP, noscript,
+ * {@code GET /v1/pixel.gif?article=ID&type=view[&vid=...][&url=...][&referrer=...]}: for pages without scripts (AMP, noscript,
  * e-mail). Always the 43-byte transparent GIF, never an error page: bad input simply does not count.
  */
 public final class PixelHandler implements Handler<RoutingContext> {
@@ -51,8 +51,15 @@ public final class PixelHandler implements Handler<RoutingContext> {
     }
     String client = events.client(ctx);
     if (rateLimiter.take(client, 1) == 1) {
-      intake.accept(new Event(EventType.VIEW, article, vid, null),
+      String url = text(ctx.request().getParam("url"));
+      url = url != null ? url : text(ctx.request().getHeader("Referer"));
+      intake.accept(Event.view(article, vid, url, text(ctx.request().getParam("referrer"))),
           intake.sender(client, ctx.request().getHeader("User-Agent")));
     }
+  }
+
+  /** The page's address (the {@code url} parameter, else the request's {@code Referer}) and the page's referrer, as untrusted text. */
+  private static String text(String value) {
+    return value == null || value.isEmpty() || value.length() > 2048 ? null : value;
   }
 }

@@ -26,6 +26,7 @@ function vis(){try{var h=d.visibilityState=='hidden';if(h&&I){clearInterval(I);I
 'scroll keydown pointerdown pointermove touchstart wheel'.split(' ').forEach(function(n){on(n,function(){L=Date.now()})});
 on('visibilitychange',vis);
 on('pagehide',function(){E&&ping();I&&clearInterval(I);I=0});
-send('view');vis();
-on('pageshow',function(e){e.persisted&&(send('view'),vis())})
+function V(){send('view',{url:location.href,referrer:d.referrer})}
+V();vis();
+on('pageshow',function(e){e.persisted&&(V(),vis())})
 }catch(x){}}(window,document);

@@ -92,4 +92,14 @@ class EventValidatorTest {
     assertThat(r.error()).isEqualTo(error);
     assertThat(r.message()).isNotBlank();
   }
+
+  @Test
+  void keepsUrlAndReferrerOnViewsOnly() {
+    assertThat(check("{\"type\":\"view\",\"article\":\"a\",\"url\":\"https://news.example/a\",\"referrer\":\"https://t.me/\"}").event())
+        .isEqualTo(Event.view("a", null, "https://news.example/a", "https://t.me/"));
+    assertThat(check("{\"type\":\"view\",\"article\":\"a\",\"url\":\"\",\"referrer\":\"\"}").event())
+        .isEqualTo(Event.view("a", null, null, null));
+    assertThat(check("{\"type\":\"like\",\"article\":\"a\",\"url\":\"https://news.example/a\"}").event().url()).isNull();
+    assertReject("{\"type\":\"view\",\"article\":\"a\",\"referrer\":\"" + "r".repeat(2049) + "\"}", "invalid_referrer");
+  }
 }
