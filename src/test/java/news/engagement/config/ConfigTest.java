@@ -100,4 +100,21 @@ class ConfigTest {
         .hasMessageNotContaining("short-but-secret");
     assertThat(of(Map.of()).toString()).doesNotContain(SECRET);
   }
+
+  @Test
+  void readsTheSiteOrigins() {
+    Site site = of(Map.of("SITE_ORIGINS", "https://News.Example/, http://localhost:8080,https://news.example:443",
+        "METADATA_REFRESH", "30m")).site();
+    assertThat(site.origins()).containsExactly("https://news.example", "http://localhost:8080");
+    assertThat(site.metadataRefresh()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(site.owns("https://news.example/2026/a?x=1")).isTrue();
+    assertThat(site.owns("HTTPS://NEWS.EXAMPLE:443/a")).isTrue();
+    assertThat(site.owns("https://evil.example/?https://news.example")).isFalse();
+    assertThat(site.owns("javascript:alert(1)")).isFalse();
+    assertThat(site.owns(null)).isFalse();
+    assertThat(of(Map.of()).site().origins()).isEmpty();
+    assertThat(of(Map.of()).site().metadataRefresh()).isEqualTo(Duration.ofHours(6));
+    assertThatThrownBy(() -> of(Map.of("SITE_ORIGINS", "https://news.example/politics"))).hasMessageContaining("SITE_ORIGINS");
+    assertThatThrownBy(() -> of(Map.of("SITE_ORIGINS", "news.example"))).hasMessageContaining("SITE_ORIGINS");
+  }
 }
