@@ -27,16 +27,33 @@ local function sample(member)
   return tonumber(string.match(member, '^(%d+)|')) or 0
 end
 
--- Adds n (member, ms) pairs from ARGV[i]; trims to the window and the cap; answers the readers estimate.
+-- ZADD with many (score, member) pairs in as few calls as Lua's stack allows (one for any usual call).
+local CHUNK = 2000
+local function zaddAll(key, flag, items)
+  for from = 1, #items, CHUNK do
+    local to = math.min(from + CHUNK - 1, #items)
+    if flag then
+      redis.call('ZADD', key, flag, unpack(items, from, to))
+    else
+      redis.call('ZADD', key, unpack(items, from, to))
+    end
+  end
+end
+
+-- Adds n (member, ms) pairs from ARGV[i] (one ZADD for all of them); trims to the window and the cap;
+-- answers the readers estimate.
 local function admit(zset, levelKey, i, n)
   local level = tonumber(redis.call('GET', levelKey) or '0')
   local raised = false
+  local adds = {}
   for j = 0, n - 1 do
     local member = ARGV[i + 2 * j]
     if sample(member) >= level then
-      redis.call('ZADD', zset, 'GT', ARGV[i + 2 * j + 1], member)
+      adds[#adds + 1] = ARGV[i + 2 * j + 1]
+      adds[#adds + 1] = member
     end
   end
+  zaddAll(zset, 'GT', adds)
   redis.call('ZREMRANGEBYSCORE', zset, '-inf', '(' .. cutoff)
   local card = redis.call('ZCARD', zset)
   while card > cap do
@@ -66,13 +83,18 @@ i = i + 1 + 2 * s
 local ranking, touched = KEYS[4], KEYS[5]
 local articles = tonumber(ARGV[i])
 i = i + 1
+local ranked, touches = {}, {}
 for a = 1, articles do
   local article, n = ARGV[i], tonumber(ARGV[i + 1])
   local readers = admit(KEYS[5 + 2 * a], KEYS[6 + 2 * a], i + 2, n)
-  redis.call('ZADD', ranking, readers, article)
-  redis.call('ZADD', touched, now, article)
+  ranked[#ranked + 1] = readers
+  ranked[#ranked + 1] = article
+  touches[#touches + 1] = now
+  touches[#touches + 1] = article
   i = i + 2 + 2 * n
 end
+zaddAll(ranking, nil, ranked)
+zaddAll(touched, nil, touches)
 -- Articles nobody was seen on for 60 s leave the ranking.
 for _, article in ipairs(redis.call('ZRANGEBYSCORE', touched, '-inf', '(' .. cutoff)) do
   redis.call('ZREM', ranking, article)
