@@ -33,8 +33,17 @@ public record Cidr(byte[] network, int prefix) {
 
   /** Parses an IP literal without any DNS lookup; null when {@code text} is not one. */
   public static byte[] literal(String text) {
-    // Only literals reach InetAddress, so it never resolves a name.
-    if (text == null || !(IPV4.matcher(text).matches() || IPV6.matcher(text).matches())) {
+    if (text == null) {
+      return null;
+    }
+    byte[] v4 = plainIpv4(text);
+    if (v4 != null || IPV4.matcher(text).matches()) {
+      // A dotted quad InetAddress cannot read ("999.1.1.1", or ambiguous leading zeros) would be looked
+      // up as a host name: a blocking DNS query for whatever a client put in X-Forwarded-For.
+      return v4;
+    }
+    // Text with a colon is parsed by InetAddress as an IPv6 literal or refused, never resolved.
+    if (!IPV6.matcher(text).matches()) {
       return null;
     }
     try {
@@ -60,5 +69,40 @@ public record Cidr(byte[] network, int prefix) {
     }
     int mask = (0xFF << (8 - rest)) & 0xFF;
     return (address[full] & mask) == (network[full] & mask);
+  }
+
+  /**
+   * The common case without regex or InetAddress (every request behind a proxy parses one or two):
+   * four decimal parts 0..255 without leading zeros ("010.0.0.1" could mean octal: refused).
+   */
+  static byte[] plainIpv4(String text) {
+    int n = text.length();
+    if (n < 7 || n > 15) {
+      return null;
+    }
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= n; i++) {
+      char c = i == n ? '.' : text.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || part > 3 || (digits > 1 && text.charAt(i - digits) == '0')) {
+          return null;
+        }
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9' && digits < 3) {
+        value = value * 10 + (c - '0');
+        digits++;
+        if (value > 255) {
+          return null;
+        }
+      } else {
+        return null;
+      }
+    }
+    return part == 4 ? out : null;
   }
 }

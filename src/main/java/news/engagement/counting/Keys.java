@@ -71,7 +71,36 @@ public final class Keys {
 
   /** The shard of an article: the one whose share of the slot space holds the id's own slot. */
   public int shardOf(String article) {
-    return shardOfSlot(SlotHash.getSlot(article), tags.length);
+    return shardOfSlot(slotOf(article), tags.length);
+  }
+
+  /**
+   * Redis Cluster's slot of a key, as {@link SlotHash#getSlot(String)} computes it, without encoding the
+   * string to a buffer first (this runs for every event): CRC16/XMODEM of the chars when they are all
+   * ASCII and carry no hash tag; anything else goes to Lettuce.
+   */
+  static int slotOf(String key) {
+    int crc = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c >= 0x80 || c == '{') {
+        return SlotHash.getSlot(key);
+      }
+      crc = ((crc << 8) ^ CRC16[((crc >>> 8) ^ c) & 0xFF]) & 0xFFFF;
+    }
+    return crc & (SLOTS - 1);
+  }
+
+  private static final int[] CRC16 = new int[256];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      int crc = b << 8;
+      for (int bit = 0; bit < 8; bit++) {
+        crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+      }
+      CRC16[b] = crc & 0xFFFF;
+    }
   }
 
   /** The hash tag of a shard, without braces (e.g. {@code e3.7}); every key of the shard contains {@code {tag}}. */

@@ -46,7 +46,7 @@ public final class PixelHandler implements Handler<RoutingContext> {
     String type = ctx.request().getParam("type", "view");
     String vid = ctx.request().getParam("vid");
     if (!"view".equals(type) || !EventValidator.validArticle(article)
-        || (vid != null && !VisitorIds.VID.matcher(vid).matches())) {
+        || (vid != null && !VisitorIds.validVid(vid))) {
       return;
     }
     String client = events.client(ctx);

@@ -102,4 +102,22 @@ class EventValidatorTest {
     assertThat(check("{\"type\":\"like\",\"article\":\"a\",\"url\":\"https://news.example/a\"}").event().url()).isNull();
     assertReject("{\"type\":\"view\",\"article\":\"a\",\"referrer\":\"" + "r".repeat(2049) + "\"}", "invalid_referrer");
   }
+
+  @Test
+  void handWrittenChecksMatchTheDocumentedPatterns() {
+    java.util.Random random = new java.util.Random(5);
+    String chars = "aZ09._:/-+ é{";
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder id = new StringBuilder();
+      int n = random.nextInt(i % 10 == 0 ? 140 : 70);
+      for (int k = 0; k < n; k++) {
+        id.append(chars.charAt(random.nextInt(chars.length())));
+      }
+      String text = id.toString();
+      assertThat(EventValidator.validArticle(text)).as(text).isEqualTo(EventValidator.ARTICLE.matcher(text).matches());
+      assertThat(news.engagement.visitor.VisitorIds.validVid(text)).as(text)
+          .isEqualTo(news.engagement.visitor.VisitorIds.VID.matcher(text).matches());
+    }
+    assertThat(EventValidator.validArticle(null)).isFalse();
+  }
 }
