@@ -30,6 +30,7 @@ import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
 import news.engagement.ingest.RateLimiter;
 import news.engagement.metrics.EngagementMetrics;
+import news.engagement.metrics.HttpMeters;
 import news.engagement.metrics.JvmMeters;
 import news.engagement.metrics.MetricsHandler;
 import news.engagement.presence.Presence;
@@ -46,7 +47,9 @@ import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
 import news.engagement.visitor.VisitorKeys;
+import news.engagement.web.CorsCheck;
 import news.engagement.web.EditorAuth;
+import news.engagement.web.Front;
 import news.engagement.web.HttpVerticle;
 import news.engagement.web.IndexPage;
 import news.engagement.web.Pages;
@@ -141,7 +144,7 @@ public final class Service {
     }).compose(visitorIds -> {
       rooms.addAll(rooms());
       return Future.all(rooms.stream().map(Room::start).toList()).map(v -> visitorIds);
-    }).compose(visitorIds -> deployHttp(router(visitorIds)))
+    }).compose(visitorIds -> deployHttp(front(visitorIds)))
         .onSuccess(v -> {
           accepting = true;
           LOG.info("Engagement service listening on :{}", port);
@@ -155,7 +158,7 @@ public final class Service {
             Shutdown.drainTimeout(config)));
   }
 
-  private Router router(VisitorIds visitorIds) {
+  private Front front(VisitorIds visitorIds) {
     Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics,
         Attention.all(rooms.stream().map(Room::attention).toList()));
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
@@ -171,6 +174,7 @@ public final class Service {
     TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);
     EditorAuth auth = new EditorAuth(config.editorToken());
     Pages pages = new Pages(vertx, EventValidator::validArticle);
+    HttpMeters meters = new HttpMeters(registry);
     List<Consumer<Router>> features = List.of(
         r -> r.post("/v1/events").handler(events),
         r -> r.get("/v1/pixel.gif").handler(pixel),
@@ -184,15 +188,16 @@ public final class Service {
         health::mount,
         pages::mount,
         new IndexPage(pages, config.editorToken().isPresent())::mount);
-    return Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, features);
+    Router router = Routes.build(vertx, config.corsOrigins(), EventsHandler.MAX_BODY_BYTES, meters, features);
+    return new Front(router, events, articles, new CorsCheck(config.corsOrigins()), meters, EventsHandler.MAX_BODY_BYTES);
   }
 
-  private Future<Void> deployHttp(Router router) {
+  private Future<Void> deployHttp(Front front) {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     // Servers of one Vert.x on one configured port share it (port 0 too: one free port for all).
     List<HttpVerticle> servers = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-      HttpVerticle server = new HttpVerticle(router, config.httpPort());
+      HttpVerticle server = new HttpVerticle(front, config.httpPort());
       servers.add(server);
       return server;
     }, new DeploymentOptions().setInstances(instances)).map(id -> {

@@ -2,6 +2,8 @@ package news.engagement.ingest;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +27,9 @@ public final class EventsHandler implements Handler<RoutingContext> {
   public static final int MAX_EVENTS = 100;
   public static final int MAX_BODY_BYTES = 64 * 1024;
   /** The answers without rejections, by count accepted: the common case needs no JSON encoding. */
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   private static final Buffer[] ALL_ACCEPTED = new Buffer[MAX_EVENTS + 1];
 
   static {
@@ -50,35 +55,39 @@ public final class EventsHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+    handle(ctx.request(), ctx.body().buffer());
+  }
+
+  /** The request with its whole body (the router's BodyHandler, or the fast lane, read it within the size limit). */
+  public void handle(HttpServerRequest request, Buffer body) {
     if (body == null || body.length() == 0) {
-      reject(ctx, 400, "empty_body", "send one event, an array of events, or {\"events\": [...]} as JSON");
+      reject(request, 400, "empty_body", "send one event, an array of events, or {\"events\": [...]} as JSON");
       return;
     }
     Object parsed;
     try {
       parsed = Json.decodeValue(body);
     } catch (DecodeException e) {
-      reject(ctx, 400, "invalid_json", "the body is not valid JSON");
+      reject(request, 400, "invalid_json", "the body is not valid JSON");
       return;
     }
     List<Object> items = items(parsed);
     if (items == null) {
-      reject(ctx, 400, "invalid_shape", "send one event object, an array of events, or {\"events\": [...]}");
+      reject(request, 400, "invalid_shape", "send one event object, an array of events, or {\"events\": [...]}");
       return;
     }
     if (items.size() > MAX_EVENTS) {
-      reject(ctx, 413, "too_many_events", "a request may carry at most " + MAX_EVENTS + " events");
+      reject(request, 413, "too_many_events", "a request may carry at most " + MAX_EVENTS + " events");
       return;
     }
     if (items.isEmpty()) {
-      reject(ctx, 400, "no_events", "the request holds no events");
+      reject(request, 400, "no_events", "the request holds no events");
       return;
     }
-    take(ctx, items);
+    take(request, items);
   }
 
-  private void take(RoutingContext ctx, List<Object> items) {
+  private void take(HttpServerRequest request, List<Object> items) {
     List<Event> valid = new ArrayList<>(items.size());
     List<Integer> indexes = new ArrayList<>(items.size());
     JsonArray rejected = new JsonArray();
@@ -93,20 +102,20 @@ public final class EventsHandler implements Handler<RoutingContext> {
     }
     metrics.dropped(DropReason.INVALID, items.size() - valid.size());
     if (valid.isEmpty()) {
-      Errors.send(ctx, 400, Errors.body("no_valid_events", "none of the events is valid; see rejected")
+      Errors.send(request.response(), 400, Errors.body("no_valid_events", "none of the events is valid; see rejected")
           .put("accepted", 0).put("rejected", rejected));
       return;
     }
-    String client = client(ctx);
+    String client = client(request);
     int granted = rateLimiter.take(client, valid.size());
     if (granted == 0) {
       metrics.dropped(DropReason.RATE_LIMITED, valid.size());
       long retryAfter = 60 - (clock.millis() / 1000) % 60;
-      ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
-      reject(ctx, 429, "rate_limited", "too many events from this client; try again in " + retryAfter + " s");
+      request.response().putHeader("Retry-After", Long.toString(retryAfter));
+      reject(request, 429, "rate_limited", "too many events from this client; try again in " + retryAfter + " s");
       return;
     }
-    Intake.Sender sender = intake.sender(client, ctx.request().getHeader("User-Agent"));
+    Intake.Sender sender = intake.sender(client, request.getHeader("User-Agent"));
     int accepted = 0;
     int overloaded = 0;
     for (int k = 0; k < valid.size(); k++) {
@@ -122,20 +131,24 @@ public final class EventsHandler implements Handler<RoutingContext> {
       }
     }
     if (accepted == 0 && overloaded > 0) {
-      ctx.response().putHeader("Retry-After", "1");
-      reject(ctx, 503, "overload", "the service cannot take more events right now; send again shortly");
+      request.response().putHeader("Retry-After", "1");
+      reject(request, 503, "overload", "the service cannot take more events right now; send again shortly");
       return;
     }
-    ctx.response().setStatusCode(202)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
+    request.response().setStatusCode(202)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
         .end(rejected.isEmpty() ? ALL_ACCEPTED[accepted]
             : new JsonObject().put("accepted", accepted).put("rejected", rejected).toBuffer());
   }
 
   String client(RoutingContext ctx) {
-    SocketAddress peer = ctx.request().remoteAddress();
-    return clientAddress.resolve(peer == null ? "" : peer.hostAddress(), ctx.request().headers().getAll("X-Forwarded-For"));
+    return client(ctx.request());
+  }
+
+  String client(HttpServerRequest request) {
+    SocketAddress peer = request.remoteAddress();
+    return clientAddress.resolve(peer == null ? "" : peer.hostAddress(), request.headers().getAll(X_FORWARDED_FOR));
   }
 
   private static List<Object> items(Object parsed) {
@@ -158,7 +171,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
     return item instanceof java.util.Map<?, ?> map ? new JsonObject((java.util.Map<String, Object>) map) : item;
   }
 
-  private void reject(RoutingContext ctx, int status, String code, String message) {
-    Errors.send(ctx, status, code, message);
+  private void reject(HttpServerRequest request, int status, String code, String message) {
+    Errors.send(request.response(), status, code, message);
   }
 }

@@ -1,6 +1,8 @@
 package news.engagement.query;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,42 +46,50 @@ public final class ArticlesHandler {
   }
 
   private void one(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
+    one(ctx.request(), ctx.pathParam("id"));
+  }
+
+  /** {@code GET /v1/articles/{id}} with the id already decoded from the path. */
+  public void one(HttpServerRequest request, String id) {
     if (!EventValidator.validArticle(id)) {
-      Errors.send(ctx, 400, "invalid_article",
+      Errors.send(request.response(), 400, "invalid_article",
           "article must be 1 to 128 characters of A-Z a-z 0-9 . _ : / -, starting with a letter or digit");
       return;
     }
-    cache.get(id, ctx.vertx().getOrCreateContext(), HttpCaching.staleAllowed(ctx))
-        .onSuccess(c -> HttpCaching.send(ctx, CACHE_CONTROL, c.value().body(), c.value().etag(), c.ageSeconds(),
+    cache.get(id, Vertx.currentContext(), HttpCaching.staleAllowed(request))
+        .onSuccess(c -> HttpCaching.send(request, CACHE_CONTROL, c.value().body(), c.value().etag(), c.ageSeconds(),
             c.storeFailing()))
-        .onFailure(err -> unavailable(ctx));
+        .onFailure(err -> unavailable(request));
   }
 
   private void many(RoutingContext ctx) {
-    String raw = ctx.request().getParam("ids");
+    many(ctx.request(), ctx.request().getParam("ids"));
+  }
+
+  /** {@code GET /v1/articles?ids=...} with the query already decoded. */
+  public void many(HttpServerRequest request, String raw) {
     if (raw == null || raw.isBlank()) {
-      Errors.send(ctx, 400, "missing_ids", "give ids=a,b,c (up to " + MAX_IDS + " article ids)");
+      Errors.send(request.response(), 400, "missing_ids", "give ids=a,b,c (up to " + MAX_IDS + " article ids)");
       return;
     }
     List<String> ids = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (ids.size() > MAX_IDS) {
-      Errors.send(ctx, 400, "too_many_ids", "at most " + MAX_IDS + " ids per request");
+      Errors.send(request.response(), 400, "too_many_ids", "at most " + MAX_IDS + " ids per request");
       return;
     }
     for (String id : ids) {
       if (!EventValidator.validArticle(id)) {
-        Errors.send(ctx, 400, "invalid_article", "not a valid article id: " + truncate(id));
+        Errors.send(request.response(), 400, "invalid_article", "not a valid article id: " + truncate(id));
         return;
       }
     }
-    cache.getAll(ids, ctx.vertx().getOrCreateContext(), HttpCaching.staleAllowed(ctx))
-        .onSuccess(entries -> sendList(ctx, entries))
-        .onFailure(err -> unavailable(ctx));
+    cache.getAll(ids, Vertx.currentContext(), HttpCaching.staleAllowed(request))
+        .onSuccess(entries -> sendList(request, entries))
+        .onFailure(err -> unavailable(request));
   }
 
   /** The answer is as old as its oldest part, and stale if any part is. */
-  private static void sendList(RoutingContext ctx, List<Cached<Rendered>> entries) {
+  private static void sendList(HttpServerRequest request, List<Cached<Rendered>> entries) {
     int size = LIST_START.length() + LIST_END.length() + entries.size();
     long hash = entries.size();
     long age = 0;
@@ -98,12 +108,12 @@ public final class ArticlesHandler {
       body.appendBuffer(entries.get(i).value().body());
     }
     body.appendBuffer(LIST_END);
-    HttpCaching.send(ctx, CACHE_CONTROL, body, Rendered.etag(hash), age, failing);
+    HttpCaching.send(request, CACHE_CONTROL, body, Rendered.etag(hash), age, failing);
   }
 
-  private static void unavailable(RoutingContext ctx) {
-    ctx.response().putHeader("Retry-After", "1");
-    Errors.send(ctx, 503, "store_unavailable", "the live counts cannot be read right now");
+  private static void unavailable(HttpServerRequest request) {
+    request.response().putHeader("Retry-After", "1");
+    Errors.send(request.response(), 503, "store_unavailable", "the live counts cannot be read right now");
   }
 
   private static String truncate(String id) {

@@ -3,6 +3,7 @@ package news.engagement.query;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,14 +27,23 @@ final class HttpCaching {
    * than the read cache's ttl while Redis answers.
    */
   static boolean staleAllowed(RoutingContext ctx) {
-    String asked = ctx.request().getHeader(HttpHeaders.CACHE_CONTROL);
+    return staleAllowed(ctx.request());
+  }
+
+  static boolean staleAllowed(HttpServerRequest request) {
+    String asked = request.getHeader(HttpHeaders.CACHE_CONTROL);
     return asked == null || !(asked.contains("no-cache") || asked.contains("max-age=0"));
   }
 
   /** Writes the answer, or {@code 304} without a body when {@code If-None-Match} names its tag. */
   static void send(RoutingContext ctx, CharSequence cacheControl, Buffer body, String etag, long ageSeconds,
       boolean storeFailing) {
-    HttpServerResponse response = ctx.response();
+    send(ctx.request(), cacheControl, body, etag, ageSeconds, storeFailing);
+  }
+
+  static void send(HttpServerRequest request, CharSequence cacheControl, Buffer body, String etag, long ageSeconds,
+      boolean storeFailing) {
+    HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
       return; // the reader left while the store was read
     }
@@ -44,7 +54,7 @@ final class HttpCaching {
     if (storeFailing) {
       headers.set(STALE_REASON, STORE_UNAVAILABLE);
     }
-    if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+    if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
       response.setStatusCode(304).end();
       return;
     }

@@ -3,6 +3,7 @@ package news.engagement.web;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +48,18 @@ public final class Errors {
   }
 
   public static void send(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    send(ctx.response(), status, body);
+  }
+
+  public static void send(HttpServerResponse response, int status, String code, String message) {
+    send(response, status, body(code, message));
+  }
+
+  public static void send(HttpServerResponse response, int status, JsonObject body) {
+    if (response.ended() || response.closed()) {
       return;
     }
-    ctx.response().setStatusCode(status)
+    response.setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "no-store")
         .end(body.toBuffer());

@@ -4,11 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.Objects;
 
-/** One HTTP server on the shared port; deployed once per event loop, all serving the same router. */
+/** One HTTP server on the shared port; deployed once per event loop, all serving the same {@link Front}. */
 public final class HttpVerticle extends VerticleBase {
   /**
    * A connection that has been sent nothing for this long is closed: a new one whose request headers
@@ -20,12 +21,12 @@ public final class HttpVerticle extends VerticleBase {
    */
   public static final Duration HEADER_DEADLINE = Duration.ofSeconds(15);
 
-  private final Router router;
+  private final Handler<HttpServerRequest> front;
   private final int port;
   private HttpServer server;
 
-  public HttpVerticle(Router router, int port) {
-    this.router = Objects.requireNonNull(router, "router");
+  public HttpVerticle(Handler<HttpServerRequest> front, int port) {
+    this.front = Objects.requireNonNull(front, "front");
     this.port = port;
   }
 
@@ -40,7 +41,7 @@ public final class HttpVerticle extends VerticleBase {
         .setWriteIdleTimeout((int) HEADER_DEADLINE.toSeconds());
     return vertx.createHttpServer(options)
         .invalidRequestHandler(Errors::invalidRequest)
-        .requestHandler(router)
+        .requestHandler(front)
         .listen()
         .onSuccess(s -> server = s);
   }

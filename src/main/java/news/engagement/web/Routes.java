@@ -2,8 +2,7 @@ package news.engagement.web;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -11,6 +10,7 @@ import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import news.engagement.metrics.HttpMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,13 @@ public final class Routes {
   private Routes() {
   }
 
-  public static Router build(Vertx vertx, List<String> corsOrigins, int maxBodyBytes, List<Consumer<Router>> features) {
+  public static Router build(Vertx vertx, List<String> corsOrigins, int maxBodyBytes, HttpMeters meters,
+      List<Consumer<Router>> features) {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      meters.measure(ctx.request(), () -> routeLabel(ctx.currentRoute()));
+      ctx.next();
+    });
     router.route().handler(Routes::queryDecodes);
     if (!corsOrigins.isEmpty()) {
       CorsHandler cors = CorsHandler.create()
@@ -38,9 +43,13 @@ public final class Routes {
           .maxAgeSeconds(86_400);
       // The service's own pages (demo article, editor) post with an Origin naming this host: not cross-origin.
       router.routeWithRegex(PUBLIC_API).handler(ctx -> {
-        if (sameOrigin(ctx.request())) {
+        if (CorsCheck.sameOrigin(ctx.request(), ctx.request().getHeader("Origin"))) {
           ctx.next();
         } else {
+          if (ctx.request().getHeader("Origin") != null) {
+            // The answer names the origin: a shared cache must not give it to a page of another origin.
+            ctx.response().headers().add("Vary", "Origin");
+          }
           cors.handle(ctx);
         }
       });
@@ -50,6 +59,15 @@ public final class Routes {
 
     jsonErrors(router, maxBodyBytes);
     return router;
+  }
+
+  /** A route's name, else its path; "" when the router matched none of the features' routes (404s). */
+  private static String routeLabel(Route route) {
+    if (route == null) {
+      return "";
+    }
+    String name = route.getName() != null ? route.getName() : route.getPath();
+    return name == null ? "" : name;
   }
 
   /**
@@ -104,14 +122,4 @@ public final class Routes {
     return text == null ? "" : text.length() > 80 ? text.substring(0, 80) + "..." : text;
   }
 
-  /** Compares host and port only: a TLS proxy in front often turns https into http on the way in. */
-  private static boolean sameOrigin(HttpServerRequest request) {
-    String origin = request.getHeader("Origin");
-    HostAndPort authority = request.authority();
-    if (origin == null || authority == null) {
-      return false;
-    }
-    int scheme = origin.indexOf("://");
-    return scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(authority.toString());
-  }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -107,6 +108,37 @@ class PagesTest {
     assertThat(own).isEqualTo(202);
     assertThat(site).isEqualTo(202);
     assertThat(stranger).isEqualTo(403);
+  }
+
+  @Test
+  void theFastLanesAnswerCorsAsTheRoutersCorsHandlerDoes() {
+    // /v1/top always goes through the router's CorsHandler; an article's counts and the beacon take the
+    // fast lanes (web/Front) when they are plain, the router otherwise (here: a query to decode).
+    HttpResponse<Buffer> routed = getFrom(NEWS_SITE, "/v1/top?window=1h");
+    HttpResponse<Buffer> fastRead = getFrom(NEWS_SITE, "/v1/articles/cors-a");
+    HttpResponse<Buffer> fastList = getFrom(NEWS_SITE, "/v1/articles?ids=cors-a,cors-b");
+    HttpResponse<Buffer> routedRead = getFrom(NEWS_SITE, "/v1/articles/cors-a?x=1");
+    HttpResponse<Buffer> fastPost = RunningService.await(running.client.post("/v1/events").putHeader("Origin", NEWS_SITE)
+        .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("{\"type\":\"view\",\"article\":\"cors-a\"}")));
+
+    assertThat(routed.getHeader("Access-Control-Allow-Origin")).isEqualTo(NEWS_SITE);
+    for (HttpResponse<Buffer> lane : List.of(fastRead, fastList, routedRead, fastPost)) {
+      assertThat(lane.statusCode()).isIn(200, 202);
+      assertThat(lane.getHeader("Access-Control-Allow-Origin")).isEqualTo(routed.getHeader("Access-Control-Allow-Origin"));
+      assertThat(lane.headers().getAll("Vary")).isEqualTo(routed.headers().getAll("Vary"));
+    }
+    for (String path : new String[] {"/v1/articles/cors-a", "/v1/articles?ids=cors-a", "/v1/top?window=1h"}) {
+      assertThat(getFrom("https://elsewhere.example", path).statusCode()).as(path).isEqualTo(403);
+    }
+    assertThat(getFrom(null, "/v1/articles/cors-a").getHeader("Access-Control-Allow-Origin")).isNull();
+  }
+
+  private static HttpResponse<Buffer> getFrom(String origin, String path) {
+    var request = running.client.get(path);
+    if (origin != null) {
+      request.putHeader("Origin", origin);
+    }
+    return RunningService.await(request.send());
   }
 
   private static int postFrom(String origin, String body) {
