@@ -77,6 +77,8 @@ public final class Service {
   private RedisStore redis;
   private RedisStore batcherRedis;
   private RedisStore topRedis;
+  /** The read cache's own connection: its GETs never queue behind the flusher's or presence's commands. */
+  private RedisStore readRedis;
   private Batcher batcher;
   private History history;
   private final List<String> httpDeployments = new ArrayList<>();
@@ -123,6 +125,9 @@ public final class Service {
     }).compose(c -> {
       // The builder sends hundreds of commands per rebuild: its own connection keeps article reads quick.
       topRedis = c;
+      return RedisStore.connect(vertx, url, redisResources, context, config.redisWaitReplicas());
+    }).compose(c -> {
+      readRedis = c;
       batcher = new Batcher(batcherRedis.scripts(), keys, config.retention(), metrics, clock, config.batchInterval(),
           new Limits(config.viewDedupWindow(), config.maxViewsPerAddress()), config.maxBatchEvents(),
           config.maxPendingEvents(), Shutdown.drainTimeout(config));
@@ -169,7 +174,7 @@ public final class Service {
     // One set of read caches per instance, shared by every event loop's server.
     ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
         registry);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.commands(), keys)::many, reads);
+    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(readRedis.commands(), keys)::many, reads);
     TopHandler top = new TopHandler(new TopQuery(topLists)::top, reads);
     TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);
     EditorAuth auth = new EditorAuth(config.editorToken());
@@ -233,7 +238,8 @@ public final class Service {
           }
           // Shutting the client down closes its connections.
           // Shutting the clients down closes their connections; then the shared resources.
-          return Future.all(closeRedis(redis), closeRedis(batcherRedis), closeRedis(topRedis))
+          return Future.all(closeRedis(redis), closeRedis(batcherRedis), closeRedis(topRedis),
+              closeRedis(readRedis))
               .<Void>mapEmpty()
               .recover(err -> Future.succeededFuture())
               .onComplete(ar -> redisResources.shutdown());

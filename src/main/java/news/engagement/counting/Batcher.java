@@ -42,6 +42,13 @@ public final class Batcher extends VerticleBase {
   /** Articles whose TTLs this batcher refreshed in the current bucket; older entries simply refresh again. */
   private static final int MAX_TOUCHED = 200_000;
   private static final int KEEP_QUARANTINED = 32;
+  /**
+   * Batch scripts in flight per Redis server, over all its shards. Redis runs one command at a time, so
+   * every script queued there is time a reader's GET waits behind; two keep the server busy (one runs
+   * while the next is on its way) and let waiting events gather into fewer, larger calls. Sixteen lanes
+   * each with its own script in flight queued up to 16 scripts ahead of every read.
+   */
+  static final int SCRIPTS_PER_SERVER = 2;
 
   private final ShardScripts redis;
   private final Keys keys;
@@ -70,6 +77,9 @@ public final class Batcher extends VerticleBase {
   };
   private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
   private long timerId = -1;
+  private int inFlight;
+  /** The lane the next pump looks at first, so that under the in-flight cap every shard gets its turn. */
+  private int firstLane;
   private Promise<Void> drained;
 
   /** One shard's queue and its batch in flight. */
@@ -193,7 +203,9 @@ public final class Batcher extends VerticleBase {
     }
     queued.addAndGet(-routed);
     long now = System.nanoTime();
-    for (Lane lane : lanes) {
+    int cap = SCRIPTS_PER_SERVER * redis.servers();
+    for (int i = 0; i < lanes.length && inFlight < cap; i++) {
+      Lane lane = lanes[(firstLane + i) % lanes.length];
       if (lane.inFlight) {
         continue;
       }
@@ -202,6 +214,7 @@ public final class Batcher extends VerticleBase {
       }
       if (lane.current != null && now - lane.retryAtNanos >= 0) {
         send(lane, clock.millis());
+        firstLane = (lane.shard + 1) % lanes.length;
       }
     }
     if (drained != null && pending.get() == 0) {
@@ -225,6 +238,7 @@ public final class Batcher extends VerticleBase {
   private void send(Lane lane, long now) {
     Batch batch = lane.current;
     lane.inFlight = true;
+    inFlight++;
     long bucket = BucketSize.FIVE_MINUTES.startOf(now / 1000);
     Set<String> touch = new HashSet<>();
     for (String article : batch.articles()) {
@@ -238,6 +252,7 @@ public final class Batcher extends VerticleBase {
     long started = System.nanoTime();
     redis.<String>run(Batch.SCRIPT, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
       lane.inFlight = false;
+      inFlight--;
       if (ar.succeeded()) {
         applied(lane, batch, ar.result(), System.nanoTime() - started);
         lane.lastBucket = bucket;

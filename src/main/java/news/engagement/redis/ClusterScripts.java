@@ -65,6 +65,17 @@ class ClusterScripts {
             new RedisCommandExecutionException("NOREPLICAS no replica confirmed the batch within " + WAIT_MILLIS + " ms")));
   }
 
+  /** The masters in the last topology seen (at least 1). */
+  public int servers() {
+    int masters = 0;
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+        masters++;
+      }
+    }
+    return Math.max(1, masters);
+  }
+
   private boolean hasLiveReplica(RedisClusterNode master) {
     for (RedisClusterNode node : connection.getPartitions()) {
       if (master.getNodeId().equals(node.getSlaveOf()) && node.isConnected()

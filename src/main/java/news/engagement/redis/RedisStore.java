@@ -154,6 +154,11 @@ public final class RedisStore {
   public interface ShardScripts {
     <T> Future<T> run(LuaScript script, ScriptOutputType type, String[] keys, String[] args, Context context);
 
+    /** How many servers run the shards' scripts (a cluster's masters as last seen; 1 for a single server). */
+    default int servers() {
+      return 1;
+    }
+
     /** A single server: the script as it is. */
     final class Single implements ShardScripts {
       private final RedisClusterAsyncCommands<String, String> redis;
