@@ -38,7 +38,8 @@ public record Config(
     Secret visitorSecret,
     Duration shutdownGrace,
     Duration shutdownTimeout,
-    Presence presence) {
+    Presence presence,
+    Optional<String> clickhouseCluster) {
 
   /**
    * Reading now and engaged time: how often each instance writes its coalesced pings to Redis
@@ -89,7 +90,8 @@ public record Config(
         new Presence(vars.duration("PRESENCE_INTERVAL", Duration.ofSeconds(1)),
             vars.intBetween("PRESENCE_EXACT_MAX", 2_000, 10, 1_000_000),
             vars.positiveInt("PRESENCE_MAX_PENDING", 100_000),
-            vars.duration("PRESENCE_FLUSH_INTERVAL", Duration.ofSeconds(5))));
+            vars.duration("PRESENCE_FLUSH_INTERVAL", Duration.ofSeconds(5))),
+        vars.optionalIdentifier("CLICKHOUSE_CLUSTER"));
     if (config.shutdownTimeout().compareTo(config.shutdownGrace()) <= 0) {
       throw new ConfigException("SHUTDOWN_TIMEOUT", config.shutdownTimeout().toString(),
           "longer than SHUTDOWN_GRACE (" + config.shutdownGrace() + "): the drain comes after the grace period");
@@ -111,6 +113,6 @@ public record Config(
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, topListsRefresh, readCacheTtl,
         readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
-        presence);
+        presence, clickhouseCluster);
   }
 }

@@ -33,7 +33,7 @@ class DashboardSqlTest {
 
   @BeforeAll
   static void schemaAndRows() throws Exception {
-    for (String statement : Schema.create(DB)) {
+    for (String statement : Schema.create(TestStores.clickhouseLayout(), DB)) {
       sql(statement);
     }
     // (article, minute, views, likes, shares, previews, version); the first POPULAR row is replaced by
@@ -113,7 +113,8 @@ class DashboardSqlTest {
   }
 
   private static String sql(String statement) throws IOException, InterruptedException {
-    URI uri = URI.create(TestStores.clickhouseUrl() + "/?query="
+    // insert_distributed_sync: on the cluster the rows are on their shards when the INSERT answers.
+    URI uri = URI.create(TestStores.clickhouseUrl() + "/?insert_distributed_sync=1&query="
         + URLEncoder.encode(statement, StandardCharsets.UTF_8));
     HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.ofString());
