@@ -83,8 +83,9 @@ public final class ClickHouseClient {
       return known;
     }
     String name = cluster.orElseThrow();
-    return queryTabSeparated(ClickHouseLayout.REPLICA_MACROS).map(rows -> {
-      ClickHouseLayout found = ClickHouseLayout.cluster(name, "2".equals(rows.get(0)[0]));
+    // Outside the database, which may not exist yet.
+    return send(request(ClickHouseLayout.REPLICA_MACROS, false), Buffer.buffer()).map(response -> {
+      ClickHouseLayout found = ClickHouseLayout.cluster(name, "2".equals(response.bodyAsString().trim()));
       layout = Future.succeededFuture(found);
       return found;
     });
