@@ -1,7 +1,6 @@
 package news.engagement.history;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Where the service's tables live: one server (today's layout, {@code CLICKHOUSE_CLUSTER} unset) or a
@@ -43,10 +42,6 @@ public final class ClickHouseLayout {
     return new ClickHouseLayout(Schema.identifier(name), replicated);
   }
 
-  public Optional<String> clusterName() {
-    return Optional.ofNullable(cluster);
-  }
-
   public boolean clustered() {
     return cluster != null;
   }
@@ -84,11 +79,6 @@ public final class ClickHouseLayout {
   public String createView(String database, String view, String select) {
     return "CREATE VIEW IF NOT EXISTS " + Schema.identifier(database) + "." + Schema.identifier(view) + onCluster()
         + " AS " + select;
-  }
-
-  /** Drops a view (or table) on every node of a cluster. */
-  String drop(String database, String table) {
-    return "DROP TABLE IF EXISTS " + Schema.identifier(database) + "." + Schema.identifier(table) + onCluster();
   }
 
   /**
