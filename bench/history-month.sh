@@ -4,7 +4,7 @@
 # in the service's table layout (the DDL of Schema.createRowsTable on one server), merges them as
 # ClickHouse would over the month, then runs the service's and the dashboards' queries over 30 days and
 # prints what each read (system.query_log: rows, bytes, time, memory). Drops the database at the end
-# unless KEEP=1.
+# unless KEEP=1 (REUSE=1 then runs only the queries again).
 #   bench/history-month.sh [CLICKHOUSE_URL] [ARTICLES] [DAYS]     (defaults: http://127.0.0.1:8123 20000 30)
 # Needs a ClickHouse of your own (scripts/stores.sh start-clickhouse DIR PORT): it writes ~articles x days
 # x 1440 rows (864 M for the defaults, a few GB on disk) and keeps a core busy for minutes.
@@ -21,20 +21,35 @@ q() { # SQL [extra URL parameters]
   curl -sS --fail-with-body "$url/?${2:-}" --data-binary "$1"
 }
 
-q "DROP DATABASE IF EXISTS $db"
-q "CREATE DATABASE $db"
-q "CREATE TABLE $db.article_engagement_rows (article_id String, minute DateTime, generation UInt64, views UInt64, likes Int64, shares UInt64, previews UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(minute) ORDER BY (article_id, minute, generation)"
-q "CREATE VIEW $db.article_engagement AS SELECT article_id, minute, views, likes, shares, previews FROM $db.article_engagement_rows FINAL"
+parts() {
+  q "SELECT count() FROM system.parts WHERE database = '$db' AND table = 'article_engagement_rows' AND active FORMAT TSV"
+}
+merging() {
+  q "SELECT count() FROM system.merges WHERE database = '$db' AND table = 'article_engagement_rows' FORMAT TSV"
+}
 
-echo "generating $rows rows ($articles articles x $minutes minutes)"
-t0=$(date +%s)
-# Article-major order: each insert block holds whole runs of one article, as sorted parts need.
-q "INSERT INTO $db.article_engagement_rows SELECT concat('article-', toString(intDiv(number, $minutes))) AS article_id, toDateTime($start + (number % $minutes) * 60) AS minute, toUInt64(0), (number * 7919) % 17 AS views, toInt64((number * 104729) % 3) - 1, (number * 31) % 5 = 0, (number * 13) % 7 = 0, toUInt64(1) FROM numbers($rows)" \
-  "max_threads=1&max_insert_block_size=4194304&max_block_size=1048576"
+if [ "${REUSE:-0}" != 1 ]; then # REUSE=1 (with KEEP=1 before): only the queries, on the rows already there
+  q "DROP DATABASE IF EXISTS $db"
+  q "CREATE DATABASE $db"
+  q "CREATE TABLE $db.article_engagement_rows (article_id String, minute DateTime, generation UInt64, views UInt64, likes Int64, shares UInt64, previews UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(minute) ORDER BY (article_id, minute, generation)"
+  q "CREATE VIEW $db.article_engagement AS SELECT article_id, minute, views, likes, shares, previews FROM $db.article_engagement_rows FINAL"
+
+  echo "generating $rows rows ($articles articles x $minutes minutes)"
+  t0=$(date +%s)
+  # Article-major order: each insert block holds whole runs of one article, as sorted parts need.
+  q "INSERT INTO $db.article_engagement_rows SELECT concat('article-', toString(intDiv(number, $minutes))) AS article_id, toDateTime($start + (number % $minutes) * 60) AS minute, toUInt64(0), (number * 7919) % 17 AS views, toInt64((number * 104729) % 3) - 1, (number * 31) % 5 = 0, (number * 13) % 7 = 0, toUInt64(1) FROM numbers($rows)" \
+    "max_threads=1&max_insert_block_size=4194304&max_block_size=1048576"
+  t1=$(date +%s)
+  echo "insert: $((t1 - t0)) s"
+fi
+# Merged as a month of history would be: OPTIMIZE ... FINAL does nothing while a background merge runs,
+# so wait for those, then ask again until the month is one part.
 t1=$(date +%s)
-q "OPTIMIZE TABLE $db.article_engagement_rows FINAL"
-t2=$(date +%s)
-echo "insert: $((t1 - t0)) s; merge to one part per partition: $((t2 - t1)) s"
+while [ "$(parts)" -gt 1 ]; do
+  while [ "$(merging)" -gt 0 ]; do sleep 2; done
+  [ "$(parts)" -gt 1 ] && q "OPTIMIZE TABLE $db.article_engagement_rows FINAL"
+done
+echo "merged to one part in $(( $(date +%s) - t1 )) s"
 q "SELECT sum(rows) AS total_rows, count() AS parts, formatReadableSize(sum(bytes_on_disk)) AS on_disk FROM system.parts WHERE database = '$db' AND table = 'article_engagement_rows' AND active FORMAT TSVWithNames"
 
 from="toDateTime($start)"
