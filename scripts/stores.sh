@@ -3,6 +3,9 @@
 #   scripts/stores.sh start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT   (prints nothing on success)
 #   scripts/stores.sh start-redis DIR PORT | start-clickhouse DIR PORT
 #   scripts/stores.sh start-cluster DIR FIRST_PORT   (a Redis Cluster: 3 masters, 3 replicas on FIRST_PORT..+5)
+#   scripts/stores.sh start-clickhouse-cluster DIR FIRST_PORT ZOOKEEPER_PORT [NAME]
+#     (a ClickHouse cluster NAME, default engagement_local: ZooKeeper on ZOOKEEPER_PORT and two shards of one
+#      replica each, shard N with HTTP on FIRST_PORT+10*(N-1), TCP +1, interserver +2; data in DIR/ch-cluster)
 #   scripts/stores.sh stop DIR
 # Each store gets its own data folder under DIR and its own ports, so it never touches a system instance.
 set -euo pipefail
@@ -61,16 +64,24 @@ start_cluster() {
     || { redis-cli -p "$first" cluster nodes >&2; echo "Redis Cluster replicas did not attach" >&2; exit 1; }
 }
 
-start_clickhouse() {
-  local dir=$1 port=$2 ch
-  ch=$(cd "$dir" && pwd)/clickhouse
+start_clickhouse() { # DIR HTTP_PORT: the single server, data in DIR/clickhouse
+  local ch
+  ch=$(cd "$1" && pwd)/clickhouse
+  write_clickhouse_config "$ch" "$2" "$(($2 + 1))" ""
+  launch_clickhouse "$ch"
+  await_clickhouse "$ch" "$2"
+}
+
+# Writes config.xml and users.xml for one server in folder CH; EXTRA is more XML inside <yandex>.
+write_clickhouse_config() {
+  local ch=$1 port=$2 tcp=$3 extra=$4
   mkdir -p "$ch/data" "$ch/tmp" "$ch/user_files" "$ch/format_schemas"
   cat > "$ch/config.xml" <<XML
 <?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>$ch/server.log</log><errorlog>$ch/server.err.log</errorlog><size>50M</size><count>2</count></logger>
   <http_port>$port</http_port>
-  <tcp_port>$((port + 1))</tcp_port>
+  <tcp_port>$tcp</tcp_port>
   <listen_host>127.0.0.1</listen_host>
   <max_connections>1024</max_connections>
   <keep_alive_timeout>10</keep_alive_timeout>
@@ -86,6 +97,7 @@ start_clickhouse() {
   <default_database>default</default_database>
   <timezone>UTC</timezone>
   <mlock_executable>false</mlock_executable>
+$extra
 </yandex>
 XML
   cat > "$ch/users.xml" <<XML
@@ -96,12 +108,69 @@ XML
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML
+}
+
+launch_clickhouse() { # CH: starts the server of folder CH in the background
+  local ch=$1
   # ClickHouse 18.16 writes no pid file when not daemonized: record the pid of what we start.
   (cd "$ch" || exit 1
    nohup clickhouse-server --config-file="$ch/config.xml" >"$ch/stdout.log" 2>&1 &
    echo $! >"$ch/clickhouse.pid")
-  wait_for curl -sf "http://127.0.0.1:$port/ping" \
-    || { tail -30 "$ch/stdout.log" "$ch/server.err.log" >&2 2>/dev/null; echo "ClickHouse did not start" >&2; exit 1; }
+}
+
+await_clickhouse() { # CH HTTP_PORT
+  wait_for curl -sf "http://127.0.0.1:$2/ping" \
+    || { tail -30 "$1/stdout.log" "$1/server.err.log" >&2 2>/dev/null; echo "ClickHouse did not start" >&2; exit 1; }
+}
+
+# A standalone ZooKeeper from Debian's package (3.8; ClickHouse 18.16's client speaks its protocol), for
+# distributed DDL (ON CLUSTER) and replicated tables. No admin server (it would take port 8080).
+start_zookeeper() {
+  local zk port=$2
+  zk=$(cd "$1" && pwd)/zookeeper
+  mkdir -p "$zk/data"
+  cat > "$zk/zoo.cfg" <<CFG
+tickTime=2000
+dataDir=$zk/data
+clientPort=$port
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=ruok
+maxClientCnxns=500
+CFG
+  cp /etc/zookeeper/conf_example/log4j.properties "$zk/"
+  (cd "$zk" || exit 1
+   nohup java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dzookeeper.log.dir="$zk" \
+     -cp "$zk:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar" org.apache.zookeeper.server.ZooKeeperServerMain "$zk/zoo.cfg" \
+     >"$zk/stdout.log" 2>&1 &
+   echo $! >"$zk/zookeeper.pid")
+  wait_for bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && echo ruok >&3 && timeout 1 cat <&3 | grep -q imok" \
+    || { tail -30 "$zk/stdout.log" >&2; echo "ZooKeeper did not start" >&2; exit 1; }
+}
+
+# Two ClickHouse servers forming cluster NAME (two shards, one replica each, internal replication), with
+# ZooKeeper for ON CLUSTER DDL and {shard}/{replica} macros, so the service's replicated layout runs.
+start_clickhouse_cluster() {
+  local dir first=$2 zk_port=$3 name=${4:-engagement_local} shards="" ch n
+  dir=$(cd "$1" && pwd)
+  start_zookeeper "$dir" "$zk_port"
+  for n in 1 2; do
+    shards+="<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>$((first + 10 * (n - 1) + 1))</port></replica></shard>"
+  done
+  for n in 1 2; do
+    ch=$dir/ch-cluster/$n
+    write_clickhouse_config "$ch" "$((first + 10 * (n - 1)))" "$((first + 10 * (n - 1) + 1))" "
+  <interserver_http_port>$((first + 10 * (n - 1) + 2))</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>
+  <remote_servers><$name>$shards</$name></remote_servers>
+  <zookeeper><node><host>127.0.0.1</host><port>$zk_port</port></node><session_timeout_ms>30000</session_timeout_ms></zookeeper>
+  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+  <macros><shard>0$n</shard><replica>r1</replica></macros>"
+    launch_clickhouse "$ch"
+  done
+  for n in 1 2; do
+    await_clickhouse "$dir/ch-cluster/$n" "$((first + 10 * (n - 1)))"
+  done
 }
 
 stop_pidfile() {
@@ -134,13 +203,16 @@ case "${1:-}" in
   start-clickhouse)
     ensure_packages clickhouse-server clickhouse-client curl
     mkdir -p "$2"; start_clickhouse "$2" "$3" ;;
+  start-clickhouse-cluster)
+    ensure_packages clickhouse-server clickhouse-client curl zookeeper
+    mkdir -p "$2"; start_clickhouse_cluster "$2" "$3" "$4" "${5:-}" ;;
   stop)
     dir=$2
     stop_pidfile "$dir/redis/redis.pid"
     stop_pidfile "$dir/clickhouse/clickhouse.pid"
-    for pidfile in "$dir"/cluster/*/redis.pid; do
+    for pidfile in "$dir"/cluster/*/redis.pid "$dir"/ch-cluster/*/clickhouse.pid "$dir"/zookeeper/zookeeper.pid; do
       if [ -e "$pidfile" ]; then stop_pidfile "$pidfile"; fi
     done
     ;;
-  *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | start-clickhouse-cluster DIR FIRST_PORT ZOOKEEPER_PORT [NAME] | stop DIR" >&2; exit 2 ;;
 esac

@@ -39,6 +39,7 @@ public record Config(
     Duration shutdownGrace,
     Duration shutdownTimeout,
     Presence presence,
+    Optional<String> clickhouseCluster,
     Site site) {
 
   /**
@@ -91,6 +92,7 @@ public record Config(
             vars.intBetween("PRESENCE_EXACT_MAX", 2_000, 10, 1_000_000),
             vars.positiveInt("PRESENCE_MAX_PENDING", 100_000),
             vars.duration("PRESENCE_FLUSH_INTERVAL", Duration.ofSeconds(5))),
+        vars.optionalIdentifier("CLICKHOUSE_CLUSTER"),
         Site.from(vars));
     if (config.shutdownTimeout().compareTo(config.shutdownGrace()) <= 0) {
       throw new ConfigException("SHUTDOWN_TIMEOUT", config.shutdownTimeout().toString(),
@@ -113,6 +115,6 @@ public record Config(
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, topListsRefresh, readCacheTtl,
         readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
-        presence, site);
+        presence, clickhouseCluster, site);
   }
 }

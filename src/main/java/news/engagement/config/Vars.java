@@ -37,6 +37,15 @@ final class Vars {
     return value;
   }
 
+  /** Unset stays empty; set, it must be a plain identifier (it goes into SQL text). */
+  Optional<String> optionalIdentifier(String name) {
+    Optional<String> value = optional(name);
+    if (value.isPresent() && !IDENTIFIER.matcher(value.get()).matches()) {
+      throw new ConfigException(name, value.get(), "letters, digits and underscores, starting with a letter");
+    }
+    return value;
+  }
+
   int port(String name, int fallback) {
     int port = nonNegativeInt(name, fallback);
     if (port > 65535) {

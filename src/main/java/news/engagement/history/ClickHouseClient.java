@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * ClickHouse over its HTTP interface, non-blocking (Vert.x web client). Statements go in the
@@ -21,7 +22,7 @@ import java.util.Objects;
  * with a {@link ClickHouseException} carrying ClickHouse's own message.
  */
 public final class ClickHouseClient {
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private final WebClient client;
   private final String baseUrl;
@@ -29,12 +30,24 @@ public final class ClickHouseClient {
   private final String user;
   private final String password;
   private final long timeoutMillis;
+  private final Optional<String> cluster;
+  private volatile Future<ClickHouseLayout> layout;
 
   public ClickHouseClient(Vertx vertx, String url, String database, String user, String password) {
     this(vertx, url, database, user, password, DEFAULT_TIMEOUT);
   }
 
   public ClickHouseClient(Vertx vertx, String url, String database, String user, String password, Duration timeout) {
+    this(vertx, url, database, user, password, timeout, Optional.empty());
+  }
+
+  /**
+   * A client of one server ({@code cluster} empty) or of the node {@code url} of a cluster named
+   * {@code cluster} ({@code CLICKHOUSE_CLUSTER}): every statement goes to that node, which forwards DDL
+   * and Distributed reads and inserts to the others.
+   */
+  public ClickHouseClient(Vertx vertx, String url, String database, String user, String password, Duration timeout,
+      Optional<String> cluster) {
     Objects.requireNonNull(vertx, "vertx");
     URI uri = URI.create(Objects.requireNonNull(url, "url"));
     if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
@@ -45,6 +58,8 @@ public final class ClickHouseClient {
     this.user = Objects.requireNonNull(user, "user");
     this.password = Objects.requireNonNull(password, "password");
     this.timeoutMillis = timeout.toMillis();
+    this.cluster = Objects.requireNonNull(cluster, "cluster").map(Schema::identifier);
+    this.layout = this.cluster.isEmpty() ? Future.succeededFuture(ClickHouseLayout.single()) : null;
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setKeepAlive(true)
         // Below ClickHouse's own keep_alive_timeout (3 s by default), so a pooled connection is never one
@@ -56,6 +71,24 @@ public final class ClickHouseClient {
 
   public String database() {
     return database;
+  }
+
+  /**
+   * The layout the tables are created in: one server, or the cluster, replicated when the node defines
+   * the {@code shard} and {@code replica} macros. Asked once; a failed ask is repeated by the next call.
+   */
+  public Future<ClickHouseLayout> layout() {
+    Future<ClickHouseLayout> known = layout;
+    if (known != null) {
+      return known;
+    }
+    String name = cluster.orElseThrow();
+    // Outside the database, which may not exist yet.
+    return send(request(ClickHouseLayout.REPLICA_MACROS, false), Buffer.buffer()).map(response -> {
+      ClickHouseLayout found = ClickHouseLayout.cluster(name, "2".equals(response.bodyAsString().trim()));
+      layout = Future.succeededFuture(found);
+      return found;
+    });
   }
 
   /** Runs a statement that returns nothing of interest (DDL, ALTER, ...). */
@@ -81,7 +114,13 @@ public final class ClickHouseClient {
       return Future.succeededFuture();
     }
     String sql = "INSERT INTO " + database + "." + Schema.identifier(table) + " FORMAT JSONEachRow";
-    return send(request(sql, true), body).mapEmpty();
+    HttpRequest<Buffer> request = request(sql, true);
+    if (cluster.isPresent()) {
+      // Into a Distributed table: answer only once every shard has its rows (not once they are queued on
+      // this node), so a flush is acknowledged in Redis only when the rows are on their shards.
+      request.addQueryParam("insert_distributed_sync", "1");
+    }
+    return send(request, body).mapEmpty();
   }
 
   /** Runs a query ending in {@code FORMAT TabSeparated}; answers its rows split into columns. */

@@ -36,7 +36,8 @@ public final class History {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(config, "config");
     this.clickhouse = new ClickHouseClient(vertx, config.clickhouseUrlOrDefault(), config.clickhouseDatabase(),
-        config.clickhouseUser(), config.clickhousePassword());
+        config.clickhouseUser(), config.clickhousePassword(), ClickHouseClient.DEFAULT_TIMEOUT,
+        config.clickhouseCluster());
     this.schema = new SchemaInstaller(vertx, clickhouse);
     Duration interval = config.flushInterval();
     if (interval.compareTo(MIN_FLUSH_INTERVAL) < 0) {

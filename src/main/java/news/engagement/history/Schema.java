@@ -1,5 +1,6 @@
 package news.engagement.history;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -32,34 +33,40 @@ public final class Schema {
 
   /** The statements that create the database objects on a fresh server; each is idempotent. */
   public static List<String> create(String database) {
-    return List.of(createDatabase(database), createRowsTable(database), createView(database));
+    return create(ClickHouseLayout.single(), database);
   }
 
-  static String createDatabase(String database) {
-    return "CREATE DATABASE IF NOT EXISTS " + identifier(database);
+  /** The statements that create the database objects in a layout (one server or a cluster); each is idempotent. */
+  public static List<String> create(ClickHouseLayout layout, String database) {
+    List<String> statements = new ArrayList<>();
+    statements.add(layout.createDatabase(database));
+    statements.addAll(createRowsTable(layout, database));
+    statements.add(createView(layout, database));
+    return statements;
   }
 
-  static String createRowsTable(String database) {
-    return "CREATE TABLE IF NOT EXISTS " + identifier(database) + "." + ROWS_TABLE + " ("
-        + "article_id String, "
-        + "minute DateTime, "
-        + "generation UInt64, "
-        + "views UInt64, "
-        + "likes Int64, "
-        + "shares UInt64, "
-        + "previews UInt64, "
-        + "version UInt64"
-        + ") ENGINE = ReplacingMergeTree(version) "
-        + "PARTITION BY toYYYYMM(minute) "
-        + "ORDER BY (article_id, minute, generation)";
+  /** The rows table: itself on one server; on a cluster a local table per node behind a Distributed one. */
+  static List<String> createRowsTable(ClickHouseLayout layout, String database) {
+    return layout.createReplacingTable(database, ROWS_TABLE,
+        "article_id String, "
+            + "minute DateTime, "
+            + "generation UInt64, "
+            + "views UInt64, "
+            + "likes Int64, "
+            + "shares UInt64, "
+            + "previews UInt64, "
+            + "version UInt64",
+        "version", "toYYYYMM(minute)", "(article_id, minute, generation)", "article_id");
   }
 
-  static String createView(String database) {
+  static String createView(ClickHouseLayout layout, String database) {
     String db = identifier(database);
     // No GROUP BY over the generations: 18.16 pushes no filter into a view, so a grouping view would
     // group the whole table for every panel (measured in docs/history.md); sums are exact without it.
-    return "CREATE VIEW IF NOT EXISTS " + db + "." + VIEW + " AS "
-        + "SELECT article_id, minute, views, likes, shares, previews FROM " + db + "." + ROWS_TABLE + " FINAL";
+    // On a cluster the FROM is the Distributed table: each shard applies FINAL to its own rows, and all
+    // rows of one article live on one shard.
+    return layout.createView(db, VIEW,
+        "SELECT article_id, minute, views, likes, shares, previews FROM " + db + "." + ROWS_TABLE + " FINAL");
   }
 
   /** Whether a view's CREATE text (SHOW CREATE TABLE) reads the current layout. */

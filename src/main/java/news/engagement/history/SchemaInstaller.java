@@ -58,7 +58,7 @@ final class SchemaInstaller {
     install(clickhouse.database()).onComplete(ar -> {
       if (ar.succeeded()) {
         installed = true;
-        LOG.info("ClickHouse schema ready in database {}", clickhouse.database());
+        LOG.info("ClickHouse schema ready in database {} ({})", clickhouse.database(), clickhouse.layout().result());
         done.tryComplete();
         return;
       }
@@ -75,8 +75,13 @@ final class SchemaInstaller {
   }
 
   private Future<Void> install(String db) {
-    return clickhouse.execute(Schema.createDatabase(db))
-        .compose(v -> clickhouse.execute(Schema.createRowsTable(db)))
+    return clickhouse.layout().compose(layout -> layout.clustered() ? installOnCluster(layout, db) : installOnOneServer(db));
+  }
+
+  private Future<Void> installOnOneServer(String db) {
+    ClickHouseLayout single = ClickHouseLayout.single();
+    return clickhouse.execute(single.createDatabase(db))
+        .compose(v -> run(Schema.createRowsTable(single, db)))
         .compose(v -> dropOutdatedView(db))
         .compose(v -> finishMigration(db))
         .compose(v -> exists(db, Schema.LEGACY_TABLE))
@@ -84,7 +89,36 @@ final class SchemaInstaller {
         // retries (its minutes stay dirty in Redis, for this version's flusher) instead of being missed.
         .compose(legacy -> legacy ? clickhouse.execute(Schema.rename(db, Schema.LEGACY_TABLE, Schema.MIGRATING_TABLE))
             .compose(v -> finishMigration(db)) : Future.succeededFuture())
-        .compose(v -> clickhouse.execute(Schema.createView(db)));
+        .compose(v -> clickhouse.execute(Schema.createView(single, db)));
+  }
+
+  /**
+   * A cluster starts with the current layout: there is no first-layout table to migrate (that layout only
+   * ever ran on one server; moving one server's history onto a cluster is a copy, see docs/scaling.md).
+   * The rows table's name must be the Distributed table, else the service would write one node only.
+   */
+  private Future<Void> installOnCluster(ClickHouseLayout layout, String db) {
+    return clickhouse.execute(layout.createDatabase(db))
+        .compose(v -> run(Schema.createRowsTable(layout, db)))
+        .compose(v -> expectEngine(layout, db, Schema.ROWS_TABLE))
+        .compose(v -> clickhouse.execute(Schema.createView(layout, db)));
+  }
+
+  private Future<Void> run(java.util.List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String sql : statements) {
+      chain = chain.compose(v -> clickhouse.execute(sql));
+    }
+    return chain;
+  }
+
+  private Future<Void> expectEngine(ClickHouseLayout layout, String db, String table) {
+    return clickhouse.queryTabSeparated(layout.engineCheck(db, table)).compose(rows -> {
+      String engine = rows.isEmpty() ? "(none)" : rows.get(0)[0];
+      return layout.expectedEngine(engine) ? Future.succeededFuture()
+          : Future.failedFuture(new IllegalStateException(db + "." + table + " is a " + engine + " table, not the "
+              + "Distributed table CLICKHOUSE_CLUSTER needs (a one-server layout on this node?): see docs/scaling.md"));
+    });
   }
 
   /** The view of the first layout reads the legacy table: dropped here, created again over the rows table. */

@@ -119,19 +119,21 @@ final class EngagedFlusher extends VerticleBase {
 
   /** The tables (required before a flush), then the joined view (best effort: it waits for history's view). */
   private Future<Void> install() {
-    Future<Void> chain = Future.succeededFuture();
-    if (!installed) {
-      for (String sql : PresenceSchema.create(clickhouse.database())) {
-        chain = chain.compose(v -> clickhouse.execute(sql));
+    if (installed && joined) {
+      return Future.succeededFuture();
+    }
+    return clickhouse.layout().compose(layout -> {
+      Future<Void> chain = Future.succeededFuture();
+      if (!installed) {
+        for (String sql : PresenceSchema.create(layout, clickhouse.database())) {
+          chain = chain.compose(v -> clickhouse.execute(sql));
+        }
+        chain = chain.onSuccess(v -> installed = true);
       }
-      chain = chain.onSuccess(v -> installed = true);
-    }
-    if (joined) {
-      return chain;
-    }
-    return chain.compose(v -> clickhouse.execute(PresenceSchema.joined(clickhouse.database()))
-        .onSuccess(x -> joined = true)
-        .recover(err -> Future.succeededFuture()));
+      return chain.compose(v -> clickhouse.execute(PresenceSchema.joined(layout, clickhouse.database()))
+          .onSuccess(x -> joined = true)
+          .recover(err -> Future.succeededFuture()));
+    });
   }
 
   private Future<Boolean> lease(String action) {

@@ -1,6 +1,8 @@
 package news.engagement.presence;
 
+import java.util.ArrayList;
 import java.util.List;
+import news.engagement.history.ClickHouseLayout;
 
 /**
  * The ClickHouse statements of engaged time, each idempotent, for 18.16 and current releases.
@@ -21,27 +23,38 @@ final class PresenceSchema {
   private PresenceSchema() {
   }
 
-  /** The table and its view; idempotent, and independent of the history schema. */
+  /** The table and its view on one server; idempotent, and independent of the history schema. */
   static List<String> create(String db) {
-    return List.of(
-        "CREATE DATABASE IF NOT EXISTS " + db,
-        "CREATE TABLE IF NOT EXISTS " + db + "." + TABLE + " ("
-            + "article_id String, "
+    return create(ClickHouseLayout.single(), db);
+  }
+
+  /**
+   * The table and its view in a layout: on a cluster the table is a local table per node behind a
+   * Distributed one sharded by article, like history's rows, and the views read the Distributed one.
+   */
+  static List<String> create(ClickHouseLayout layout, String db) {
+    List<String> statements = new ArrayList<>();
+    statements.add(layout.createDatabase(db));
+    statements.addAll(layout.createReplacingTable(db, TABLE,
+        "article_id String, "
             + "minute DateTime, "
             + "engaged_seconds UInt64, "
             + "engaged_visitors UInt64, "
-            + "version UInt64"
-            + ") ENGINE = ReplacingMergeTree(version) "
-            + "PARTITION BY toYYYYMM(minute) "
-            + "ORDER BY (article_id, minute)",
-        "CREATE VIEW IF NOT EXISTS " + db + "." + VIEW + " AS "
-            + "SELECT article_id, minute, engaged_seconds, engaged_visitors FROM " + db + "." + TABLE + " FINAL");
+            + "version UInt64",
+        "version", "toYYYYMM(minute)", "(article_id, minute)", "article_id"));
+    statements.add(layout.createView(db, VIEW,
+        "SELECT article_id, minute, engaged_seconds, engaged_visitors FROM " + db + "." + TABLE + " FINAL"));
+    return statements;
   }
 
   /** The view joining engaged time to the counted minutes; needs history's {@code article_engagement} first. */
   static String joined(String db) {
-    return "CREATE VIEW IF NOT EXISTS " + db + "." + JOINED + " AS "
-            + "SELECT article_id, minute, views, likes, shares, previews, engaged_seconds, engaged_visitors "
-            + "FROM " + db + ".article_engagement ANY LEFT JOIN " + db + "." + VIEW + " USING (article_id, minute)";
+    return joined(ClickHouseLayout.single(), db);
+  }
+
+  static String joined(ClickHouseLayout layout, String db) {
+    return layout.createView(db, JOINED,
+        "SELECT article_id, minute, views, likes, shares, previews, engaged_seconds, engaged_visitors "
+            + "FROM " + db + ".article_engagement ANY LEFT JOIN " + db + "." + VIEW + " USING (article_id, minute)");
   }
 }

@@ -23,6 +23,7 @@ class ConfigTest {
     assertThat(c.redisUrlOrDefault()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(c.clickhouseUrlOrDefault()).isEqualTo("http://127.0.0.1:8123");
     assertThat(c.clickhouseDatabase()).isEqualTo("engagement");
+    assertThat(c.clickhouseCluster()).as("one ClickHouse server").isEmpty();
     assertThat(c.viewDedupWindow()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.batchInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -69,6 +70,8 @@ class ConfigTest {
     assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "10.0.0.0/33"))).hasMessageContaining("TRUSTED_PROXIES");
     assertThatThrownBy(() -> of(Map.of("TRUSTED_PROXIES", "proxy.internal"))).hasMessageContaining("TRUSTED_PROXIES");
     assertThatThrownBy(() -> of(Map.of("CLICKHOUSE_DATABASE", "x; DROP TABLE y"))).hasMessageContaining("CLICKHOUSE_DATABASE");
+    assertThatThrownBy(() -> of(Map.of("CLICKHOUSE_CLUSTER", "news' ON CLUSTER x"))).hasMessageContaining("CLICKHOUSE_CLUSTER");
+    assertThat(of(Map.of("CLICKHOUSE_CLUSTER", "news_eu")).clickhouseCluster()).contains("news_eu");
   }
 
   @Test

@@ -36,7 +36,7 @@ class CatchUpTest {
   @Test
   void aThreeHourOutageIsCaughtUpInBoundedChunksExactly() {
     Vertx vertx = Vertx.vertx();
-    ClickHouseClient clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
+    ClickHouseClient clickhouse = TestStores.clickhouse(vertx, DATABASE);
     // Nothing listens there: every insert fails, as during an outage.
     ClickHouseClient unreachable = new ClickHouseClient(vertx, "http://127.0.0.1:" + FreePort.pick(), DATABASE,
         "default", "");
@@ -44,7 +44,7 @@ class CatchUpTest {
     try (TestRedis connection = TestStores.connect(REDIS_DB)) {
       RedisClusterCommands<String, String> redis = connection.sync();
       redis.flushdb();
-      await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
+      await(clickhouse.execute(TestStores.dropDatabase(DATABASE)));
       try (RunningService service = RunningService.start(REDIS_DB, clock,
           Map.of("CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1h"))) {
         HistoryTesting.await("schema created", Duration.ofSeconds(20), () -> service.service.history().schemaInstalled());

@@ -22,13 +22,13 @@ class ClickHouseClientTest {
   @BeforeAll
   static void schema() {
     vertx = Vertx.vertx();
-    clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
-    await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
-    for (String statement : Schema.create(DATABASE)) {
+    clickhouse = TestStores.clickhouse(vertx, DATABASE);
+    await(clickhouse.execute(TestStores.dropDatabase(DATABASE)));
+    for (String statement : Schema.create(TestStores.clickhouseLayout(), DATABASE)) {
       await(clickhouse.execute(statement));
     }
     // Idempotent: running the whole schema again changes nothing.
-    for (String statement : Schema.create(DATABASE)) {
+    for (String statement : Schema.create(TestStores.clickhouseLayout(), DATABASE)) {
       await(clickhouse.execute(statement));
     }
   }

@@ -29,12 +29,12 @@ class ClickHouseOutageTest {
   @Test
   void nothingIsLostOrDoubledAcrossAClickHouseOutageAndLagShowsTheDelay() throws Exception {
     Vertx vertx = Vertx.vertx();
-    ClickHouseClient clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
+    ClickHouseClient clickhouse = TestStores.clickhouse(vertx, DATABASE);
     MutableClock clock = MutableClock.at("2026-04-02T08:00:05Z");
     try (TestRedis connection = TestStores.connect(REDIS_DB)) {
       RedisClusterCommands<String, String> redis = connection.sync();
       redis.flushdb();
-      await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
+      await(clickhouse.execute(TestStores.dropDatabase(DATABASE)));
       try (RunningService service = RunningService.start(REDIS_DB, clock,
           Map.of("CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s"))) {
         String a = article("outage-a");

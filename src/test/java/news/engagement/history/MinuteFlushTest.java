@@ -47,8 +47,8 @@ class MinuteFlushTest {
   @BeforeAll
   static void stores() {
     vertx = Vertx.vertx();
-    clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
-    await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
+    clickhouse = TestStores.clickhouse(vertx, DATABASE);
+    await(clickhouse.execute(TestStores.dropDatabase(DATABASE)));
     connection = TestStores.connect(REDIS_DB);
     redis = connection.sync();
   }

@@ -19,7 +19,7 @@ class SchemaMigrationTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
+    clickhouse = TestStores.clickhouse(vertx, DATABASE);
   }
 
   @AfterAll

@@ -37,10 +37,10 @@ class TimeseriesTest {
   @BeforeAll
   static void writeHistory() {
     Vertx vertx = Vertx.vertx();
-    ClickHouseClient clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
+    ClickHouseClient clickhouse = TestStores.clickhouse(vertx, DATABASE);
     try (TestRedis connection = TestStores.connect(REDIS_DB)) {
       connection.sync().flushdb();
-      await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
+      await(clickhouse.execute(TestStores.dropDatabase(DATABASE)));
       MutableClock clock = MutableClock.at("2026-05-10T10:00:10Z");
       service = RunningService.start(REDIS_DB, clock,
           Map.of("CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s", "EDITOR_TOKEN", TOKEN));

@@ -45,8 +45,8 @@ class PresenceTest {
   @BeforeAll
   static void stores() {
     vertx = Vertx.vertx();
-    clickhouse = new ClickHouseClient(vertx, TestStores.clickhouseUrl(), DATABASE, "default", "");
-    await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
+    clickhouse = TestStores.clickhouse(vertx, DATABASE);
+    await(clickhouse.execute(TestStores.dropDatabase(DATABASE)));
   }
 
   @AfterAll

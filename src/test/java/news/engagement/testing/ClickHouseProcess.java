@@ -13,7 +13,9 @@ import java.util.List;
 
 /**
  * Stops and restarts the test ClickHouse that {@code scripts/test.sh} started (same config, same pid
- * file, so the script still stops it at the end). For tests of ClickHouse outages; test threads only.
+ * file, so the script still stops it at the end): this run's ClickHouse (the single server, or the first
+ * node of the cluster in cluster mode), or one node of the local cluster. For tests of ClickHouse
+ * outages; test threads only.
  */
 public final class ClickHouseProcess {
   private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
@@ -23,12 +25,43 @@ public final class ClickHouseProcess {
   }
 
   private static Path dir() {
-    return Path.of(TestStores.storesDir(), "clickhouse");
+    return TestStores.clickhouseCluster() ? nodeDir(1) : Path.of(TestStores.storesDir(), "clickhouse");
+  }
+
+  private static Path nodeDir(int node) {
+    return Path.of(TestStores.storesDir(), "ch-cluster", Integer.toString(node));
   }
 
   /** Sends SIGTERM to the server and waits until it has exited. */
   public static void stop() throws IOException, InterruptedException {
-    Path pidFile = dir().resolve("clickhouse.pid");
+    stop(dir(), TestStores.clickhouseUrl());
+  }
+
+  /** Starts the server again in the background, as scripts/stores.sh does, and waits for {@code GET /ping}. */
+  public static void start() throws IOException, InterruptedException {
+    start(dir(), TestStores.clickhouseUrl());
+  }
+
+  /** True when {@code GET /ping} answers 200. */
+  public static boolean answers() {
+    return answers(TestStores.clickhouseUrl());
+  }
+
+  /** Stops node {@code node} (1 or 2) of the local cluster. */
+  public static void stopNode(int node) throws IOException, InterruptedException {
+    stop(nodeDir(node), TestStores.clickhouseClusterUrls().get(node - 1));
+  }
+
+  public static void startNode(int node) throws IOException, InterruptedException {
+    start(nodeDir(node), TestStores.clickhouseClusterUrls().get(node - 1));
+  }
+
+  public static boolean nodeAnswers(int node) {
+    return answers(TestStores.clickhouseClusterUrls().get(node - 1));
+  }
+
+  private static void stop(Path dir, String url) throws IOException, InterruptedException {
+    Path pidFile = dir.resolve("clickhouse.pid");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     ProcessHandle handle = ProcessHandle.of(pid)
         .orElseThrow(() -> new IllegalStateException("no ClickHouse process " + pid));
@@ -44,14 +77,12 @@ public final class ClickHouseProcess {
     while (handle.isAlive()) {
       Thread.sleep(100);
     }
-    if (answers()) {
+    if (answers(url)) {
       throw new IllegalStateException("ClickHouse still answers after process " + pid + " ended: wrong pid file?");
     }
   }
 
-  /** Starts the server again in the background, as scripts/stores.sh does, and waits for {@code GET /ping}. */
-  public static void start() throws IOException, InterruptedException {
-    Path ch = dir();
+  private static void start(Path ch, String url) throws IOException, InterruptedException {
     Files.deleteIfExists(ch.resolve("clickhouse.pid"));
     File log = ch.resolve("stdout.log").toFile();
     Process server = new ProcessBuilder(List.of("clickhouse-server", "--config-file=" + ch.resolve("config.xml"),
@@ -63,14 +94,13 @@ public final class ClickHouseProcess {
         .start();
     // ClickHouse 18.16 writes --pid-file only as a daemon: write it, so stores.sh stop still finds the server.
     Files.writeString(ch.resolve("clickhouse.pid"), Long.toString(server.pid()));
-    awaitPing();
+    awaitPing(ch, url);
   }
 
-  /** True when {@code GET /ping} answers 200. */
-  public static boolean answers() {
+  private static boolean answers(String url) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(TestStores.clickhouseUrl() + "/ping"))
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/ping"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200;
     } catch (IOException e) {
@@ -81,12 +111,12 @@ public final class ClickHouseProcess {
     }
   }
 
-  private static void awaitPing() throws InterruptedException {
+  private static void awaitPing(Path dir, String url) throws InterruptedException {
     long deadline = System.nanoTime() + START_LIMIT.toNanos();
-    while (!answers()) {
+    while (!answers(url)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("ClickHouse did not answer /ping within " + START_LIMIT + "; see "
-            + dir().resolve("stdout.log"));
+            + dir.resolve("stdout.log"));
       }
       Thread.sleep(200);
     }

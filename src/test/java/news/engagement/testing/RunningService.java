@@ -59,7 +59,7 @@ public final class RunningService implements AutoCloseable {
     }
     Map<String, String> vars = new HashMap<>();
     vars.put("REDIS_URL", TestStores.redisUrl(redisDatabase));
-    vars.put("CLICKHOUSE_URL", TestStores.clickhouseUrl());
+    vars.putAll(TestStores.clickhouseEnv());
     vars.put("HTTP_PORT", "0");
     vars.put("RATE_LIMIT_PER_MINUTE", "0");
     vars.put("MAX_VIEWS_PER_ADDRESS", "0"); // tests send thousands of views from 127.0.0.1; AddressBoundTest sets it

@@ -39,8 +39,8 @@ public final class ServiceProcess implements AutoCloseable {
     Path log = Files.createTempFile("engagement-service", ".log");
     ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> vars = new HashMap<>(Map.of("HTTP_PORT", Integer.toString(port),
-        "CLICKHOUSE_URL", TestStores.clickhouseUrl(), "VISITOR_SECRET", TestStores.VISITOR_SECRET,
+    Map<String, String> vars = new HashMap<>(TestStores.clickhouseEnv());
+    vars.putAll(Map.of("HTTP_PORT", Integer.toString(port), "VISITOR_SECRET", TestStores.VISITOR_SECRET,
         "SHUTDOWN_GRACE", "0s",
         // Tests send many views from 127.0.0.1; BlackBoxIT sets the default bound back on its trace.
         "MAX_VIEWS_PER_ADDRESS", "0"));

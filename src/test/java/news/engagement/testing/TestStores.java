@@ -2,6 +2,14 @@ package news.engagement.testing;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import news.engagement.history.ClickHouseClient;
+import news.engagement.history.ClickHouseLayout;
 
 /**
  * The real Redis and ClickHouse that {@code scripts/test.sh} starts for the suite. Tests fail loudly,
@@ -37,8 +45,52 @@ public final class TestStores {
     return required("TEST_REDIS_URL");
   }
 
+  /**
+   * Whether this run of the suite keeps history on the local two-shard ClickHouse cluster
+   * ({@code TEST_CLICKHOUSE_MODE=cluster}): then {@link #clickhouseUrl()} is the cluster's first node and
+   * every service under test gets {@code CLICKHOUSE_CLUSTER}.
+   */
+  public static boolean clickhouseCluster() {
+    return "cluster".equals(System.getenv("TEST_CLICKHOUSE_MODE"));
+  }
+
+  /** The ClickHouse the tests of this run use: the single server, or the first node of the cluster. */
   public static String clickhouseUrl() {
-    return required("TEST_CLICKHOUSE_URL");
+    return clickhouseCluster() ? clickhouseClusterUrls().get(0) : required("TEST_CLICKHOUSE_URL");
+  }
+
+  /** CLICKHOUSE_CLUSTER for this run's services: the cluster's name in cluster mode, else empty. */
+  public static Optional<String> clickhouseClusterName() {
+    return clickhouseCluster() ? Optional.of(required("TEST_CLICKHOUSE_CLUSTER")) : Optional.empty();
+  }
+
+  /** The HTTP URLs of the local cluster's nodes, shard 1 first (started by scripts/test.sh in every run). */
+  public static List<String> clickhouseClusterUrls() {
+    return List.of(required("TEST_CLICKHOUSE_CLUSTER_URLS").split(","));
+  }
+
+  /** The service's variables for this run's ClickHouse: CLICKHOUSE_URL, and CLICKHOUSE_CLUSTER in cluster mode. */
+  public static Map<String, String> clickhouseEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("CLICKHOUSE_URL", clickhouseUrl());
+    clickhouseClusterName().ifPresent(name -> env.put("CLICKHOUSE_CLUSTER", name));
+    return env;
+  }
+
+  /** A client of this run's ClickHouse for {@code database}, in its layout; close it after use. */
+  public static ClickHouseClient clickhouse(Vertx vertx, String database) {
+    return new ClickHouseClient(vertx, clickhouseUrl(), database, "default", "", Duration.ofSeconds(30),
+        clickhouseClusterName());
+  }
+
+  /** The statement that drops a test database everywhere this run's ClickHouse keeps it (every node of a cluster). */
+  public static String dropDatabase(String database) {
+    return "DROP DATABASE IF EXISTS " + database + clickhouseClusterName().map(name -> " ON CLUSTER " + name).orElse("");
+  }
+
+  /** This run's layout with replicas as the local cluster has them, for tests that create tables themselves. */
+  public static ClickHouseLayout clickhouseLayout() {
+    return clickhouseClusterName().map(name -> ClickHouseLayout.cluster(name, true)).orElse(ClickHouseLayout.single());
   }
 
   /** Where the test script keeps the stores' data and pid files (for tests that stop and restart one). */
