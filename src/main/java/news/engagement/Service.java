@@ -131,14 +131,14 @@ public final class Service {
       batcher = new Batcher(batcherRedis.scripts(), keys, config.retention(), metrics, clock, config.batchInterval(),
           new Limits(config.viewDedupWindow(), config.maxViewsPerAddress()), config.maxBatchEvents(),
           config.maxPendingEvents(), Shutdown.drainTimeout(config));
-      return vertx.deployVerticle(batcher).map(id -> {
+      return Background.deploy(vertx, batcher).map(id -> {
         batcherDeployment = id;
         return new VisitorIds(visitorKeys, clock);
       });
     }).compose(visitorIds -> {
       topLists = new TopLists(topRedis.commands(), keys, clock, TopLists.Timing.standard()
           .withMaxAge(config.topListsMaxAge()).withRefresh(config.topListsRefresh()));
-      return vertx.deployVerticle(topLists).map(id -> {
+      return Background.deploy(vertx, topLists).map(id -> {
         topListsDeployment = id;
         return visitorIds;
       });

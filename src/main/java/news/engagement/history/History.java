@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import news.engagement.Background;
 import news.engagement.config.Config;
 import news.engagement.counting.Keys;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public final class History {
   /** Starts creating the schema (retried in the background) and the flusher; completes without ClickHouse. */
   public Future<Void> start() {
     schema.start();
-    return vertx.deployVerticle(flusher).map(id -> {
+    return Background.deploy(vertx, flusher).map(id -> {
       flusherDeployment = id;
       return null;
     });

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import news.engagement.Background;
 import news.engagement.Room;
 import news.engagement.config.Config;
 import news.engagement.counting.Keys;
@@ -47,9 +48,9 @@ public final class Presence implements Room, Attention {
 
   @Override
   public Future<Void> start() {
-    return vertx.deployVerticle(writer).compose(id -> {
+    return Background.deploy(vertx, writer).compose(id -> {
       writerDeployment = id;
-      return vertx.deployVerticle(flusher);
+      return Background.deploy(vertx, flusher);
     }).map(id -> {
       flusherDeployment = id;
       return null;
