@@ -1,15 +1,18 @@
 package news.engagement.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
   public static final int MAX_EVENTS = 100;
   public static final int MAX_BODY_BYTES = 64 * 1024;
   /** The answers without rejections, by count accepted: the common case needs no JSON encoding. */
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
@@ -66,8 +70,8 @@ public final class EventsHandler implements Handler<RoutingContext> {
     }
     Object parsed;
     try {
-      parsed = Json.decodeValue(body);
-    } catch (DecodeException e) {
+      parsed = decode(body);
+    } catch (DecodeException | IOException e) {
       reject(request, 400, "invalid_json", "the body is not valid JSON");
       return;
     }
@@ -149,6 +153,16 @@ public final class EventsHandler implements Handler<RoutingContext> {
   String client(HttpServerRequest request) {
     SocketAddress peer = request.remoteAddress();
     return clientAddress.resolve(peer == null ? "" : peer.hostAddress(), request.headers().getAll(X_FORWARDED_FOR));
+  }
+
+  /**
+   * The body as Vert.x's JSON values, parsed from its bytes: {@code Json.decodeValue(Buffer)} reads through
+   * an InputStream with encoding detection, a few per cent of the ingest path for a 100-byte body.
+   */
+  private static Object decode(Buffer body) throws IOException {
+    try (JsonParser parser = JSON_FACTORY.createParser(body.getBytes())) {
+      return JacksonCodec.fromParser(parser, Object.class);
+    }
   }
 
   private static List<Object> items(Object parsed) {
