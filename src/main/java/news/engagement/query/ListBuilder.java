@@ -71,6 +71,7 @@ final class ListBuilder {
     Map<Metric, Map<Window, List<TopItem>>> lists = new EnumMap<>(Metric.class);
     Map<Metric, Map<Window, Map<String, List<TopItem>>>> sections = new EnumMap<>(Metric.class);
     Map<Window, List<TopItem>> candidates = new EnumMap<>(Window.class);
+    java.util.function.Function<String, String> sectionKeys = Sections.sectionKeys(labels);
     for (Metric metric : METRICS) {
       Map<Window, List<TopItem>> byWindow = new EnumMap<>(Window.class);
       Map<Window, Map<String, List<TopItem>>> sectionsByWindow = new EnumMap<>(Window.class);
@@ -80,7 +81,7 @@ final class ListBuilder {
         c.windows().get(metric).get(window).forEach(sum -> values.putAll(sum.scores));
         live.get(metric).forEach((article, n) -> values.merge(article, n, Long::sum));
         byWindow.put(window, Ranking.top(values, LIST_SIZE));
-        sectionsByWindow.put(window, Sections.lists(values, labels, LIST_SIZE));
+        sectionsByWindow.put(window, Sections.lists(values, sectionKeys, LIST_SIZE));
         if (metric == Metric.VIEWS) {
           candidates.put(window, Ranking.top(values, CANDIDATES));
         }

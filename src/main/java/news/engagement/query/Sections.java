@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The most read within a section ({@code /v1/top?section=}), built by each rebuild of the lists from the
@@ -22,13 +24,21 @@ final class Sections {
   private Sections() {
   }
 
+  /** The section keys of one rebuild, each article looked up once however many lists it is in. */
+  static Function<String, String> sectionKeys(Labels labels) {
+    Map<String, Optional<String>> known = new HashMap<>();
+    return article -> known.computeIfAbsent(article, a -> {
+      Label label = labels.of(a);
+      return Optional.ofNullable(label == null ? null : label.sectionKey());
+    }).orElse(null);
+  }
+
   /** Per section key, its top {@code size} of {@code values}; only articles whose section is known. */
-  static Map<String, List<TopItem>> lists(Map<String, Long> values, Labels labels, int size) {
+  static Map<String, List<TopItem>> lists(Map<String, Long> values, Function<String, String> sectionKey, int size) {
     Map<String, Map<String, Long>> bySection = new HashMap<>();
     Map<String, Long> totals = new HashMap<>();
     values.forEach((article, value) -> {
-      Label label = labels.of(article);
-      String section = label == null ? null : label.sectionKey();
+      String section = sectionKey.apply(article);
       if (section != null && value > 0) {
         bySection.computeIfAbsent(section, s -> new HashMap<>()).put(article, value);
         totals.merge(section, value, Long::sum);
