@@ -75,6 +75,11 @@ else
   echo "editor desk: $desk  (sign in with your EDITOR_TOKEN)"
 fi
 
+# The demo pages are served by the service itself: its own origin is the site, so their metadata is crawled.
+if [ -z "${SITE_ORIGINS:-}" ]; then
+  export SITE_ORIGINS="http://localhost:${HTTP_PORT:-8080},http://127.0.0.1:${HTTP_PORT:-8080}"
+fi
+
 export TZ=UTC
 if $own_stores; then
   trap 'scripts/stores.sh stop "$stores"' EXIT

@@ -29,12 +29,15 @@ import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
 import news.engagement.ingest.PixelHandler;
 import news.engagement.ingest.RateLimiter;
+import news.engagement.metadata.Metadata;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.HttpMeters;
 import news.engagement.metrics.JvmMeters;
 import news.engagement.metrics.MetricsHandler;
 import news.engagement.presence.Presence;
 import news.engagement.query.ArticlesHandler;
+import news.engagement.query.Label;
+import news.engagement.query.Labels;
 import news.engagement.query.ReadCache;
 import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
@@ -42,6 +45,7 @@ import news.engagement.query.TopLists;
 import news.engagement.query.TopQuery;
 import news.engagement.query.Trending;
 import news.engagement.query.TrendingHandler;
+import news.engagement.query.WidgetHandler;
 import news.engagement.redis.RedisStore;
 import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
@@ -87,6 +91,8 @@ public final class Service {
   private String batcherDeployment;
   private TopLists topLists;
   private String topListsDeployment;
+  /** Article metadata (titles, sections): set with the rooms; lists built before read labels through it. */
+  private volatile Metadata metadata;
   private int port;
   private volatile boolean accepting;
   private JvmMeters jvmMeters;
@@ -137,7 +143,7 @@ public final class Service {
       });
     }).compose(visitorIds -> {
       topLists = new TopLists(topRedis.commands(), keys, clock, TopLists.Timing.standard()
-          .withMaxAge(config.topListsMaxAge()).withRefresh(config.topListsRefresh()));
+          .withMaxAge(config.topListsMaxAge()).withRefresh(config.topListsRefresh()), labels());
       return Background.deploy(vertx, topLists).map(id -> {
         topListsDeployment = id;
         return visitorIds;
@@ -158,14 +164,36 @@ public final class Service {
 
   /** The rooms this service runs; removing a line removes that feature, the counter keeps working. */
   private List<Room> rooms() {
+    metadata = new Metadata(vertx, config.site(), redis, keys, config.retention(), history.clickhouse(),
+        metrics.registry(), clock);
     return List.of(
         new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, clock,
-            Shutdown.drainTimeout(config)));
+            Shutdown.drainTimeout(config)),
+        metadata);
+  }
+
+  /** The lists' labels: the metadata room's, once it exists. */
+  private Labels labels() {
+    return new Labels() {
+      @Override
+      public Label of(String article) {
+        Metadata m = metadata;
+        return m == null ? null : m.of(article);
+      }
+
+      @Override
+      public void wanted(String article) {
+        Metadata m = metadata;
+        if (m != null) {
+          m.wanted(article);
+        }
+      }
+    };
   }
 
   private Front front(VisitorIds visitorIds) {
     Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics,
-        Attention.all(rooms.stream().map(Room::attention).toList()));
+        Attention.all(rooms.stream().map(Room::attention).toList()), metadata);
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
@@ -176,6 +204,7 @@ public final class Service {
         registry);
     ArticlesHandler articles = new ArticlesHandler(new StatsQuery(readRedis.commands(), keys)::many, reads);
     TopHandler top = new TopHandler(new TopQuery(topLists)::top, reads);
+    WidgetHandler widget = new WidgetHandler(new TopQuery(topLists)::top, reads);
     TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);
     EditorAuth auth = new EditorAuth(config.editorToken());
     Pages pages = new Pages(vertx, EventValidator::validArticle);
@@ -185,6 +214,7 @@ public final class Service {
         r -> r.get("/v1/pixel.gif").handler(pixel),
         articles::mount,
         top::mount,
+        widget::mount,
         auth::mount,
         trending::mount,
         history::mount,

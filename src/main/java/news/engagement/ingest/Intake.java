@@ -24,6 +24,7 @@ public final class Intake {
   private final Batcher batcher;
   private final EngagementMetrics metrics;
   private final Attention attention;
+  private final PageViews pages;
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics) {
     this(agents, visitors, batcher, metrics, Attention.NONE);
@@ -31,11 +32,18 @@ public final class Intake {
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
       Attention attention) {
+    this(agents, visitors, batcher, metrics, attention, PageViews.NONE);
+  }
+
+  /** {@code pages} hears the page of every person's accepted view (the metadata crawl). */
+  public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
+      Attention attention, PageViews pages) {
     this.agents = Objects.requireNonNull(agents, "agents");
     this.visitors = Objects.requireNonNull(visitors, "visitors");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.attention = Objects.requireNonNull(attention, "attention");
+    this.pages = Objects.requireNonNull(pages, "pages");
   }
 
   /** Who sent a request: classified and hashed once, however many events the request carries. */
@@ -82,6 +90,7 @@ public final class Intake {
     }
     if (type == CountedType.VIEW) {
       attention.viewed(event.article(), visitor);
+      pages.viewed(event.article(), event.url());
     }
     return Outcome.TAKEN;
   }

@@ -38,11 +38,22 @@ final class HttpCaching {
   /** Writes the answer, or {@code 304} without a body when {@code If-None-Match} names its tag. */
   static void send(RoutingContext ctx, CharSequence cacheControl, Buffer body, String etag, long ageSeconds,
       boolean storeFailing) {
-    send(ctx.request(), cacheControl, body, etag, ageSeconds, storeFailing);
+    send(ctx.request(), cacheControl, JSON, body, etag, ageSeconds, storeFailing);
   }
 
   static void send(HttpServerRequest request, CharSequence cacheControl, Buffer body, String etag, long ageSeconds,
       boolean storeFailing) {
+    send(request, cacheControl, JSON, body, etag, ageSeconds, storeFailing);
+  }
+
+  /** The same for an answer of another type (the widget's HTML). */
+  static void send(RoutingContext ctx, CharSequence cacheControl, CharSequence contentType, Buffer body, String etag,
+      long ageSeconds, boolean storeFailing) {
+    send(ctx.request(), cacheControl, contentType, body, etag, ageSeconds, storeFailing);
+  }
+
+  static void send(HttpServerRequest request, CharSequence cacheControl, CharSequence contentType, Buffer body,
+      String etag, long ageSeconds, boolean storeFailing) {
     HttpServerResponse response = request.response();
     if (response.closed() || response.ended()) {
       return; // the reader left while the store was read
@@ -58,7 +69,7 @@ final class HttpCaching {
       response.setStatusCode(304).end();
       return;
     }
-    headers.set(HttpHeaders.CONTENT_TYPE, JSON);
+    headers.set(HttpHeaders.CONTENT_TYPE, contentType);
     response.end(body);
   }
 

@@ -36,6 +36,7 @@ final class ListBuilder {
 
   private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
+  private final Labels labels;
   private final Rollups rollups;
   private final WindowSums sums;
   private Closed closed;
@@ -44,9 +45,10 @@ final class ListBuilder {
   private record Closed(long open, Map<Metric, Map<Window, List<Sum>>> windows, Map<Window, List<Sum>> baselines) {
   }
 
-  ListBuilder(RedisClusterAsyncCommands<String, String> redis, Keys keys) {
+  ListBuilder(RedisClusterAsyncCommands<String, String> redis, Keys keys, Labels labels) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.labels = Objects.requireNonNull(labels, "labels");
     this.rollups = new Rollups(redis, keys);
     this.sums = new WindowSums(redis, keys);
   }
@@ -67,23 +69,29 @@ final class ListBuilder {
   private Future<TopSnapshot> snapshot(Closed c, Map<Metric, Map<String, Long>> live, Instant now, long startNanos,
       Context context) {
     Map<Metric, Map<Window, List<TopItem>>> lists = new EnumMap<>(Metric.class);
+    Map<Metric, Map<Window, Map<String, List<TopItem>>>> sections = new EnumMap<>(Metric.class);
     Map<Window, List<TopItem>> candidates = new EnumMap<>(Window.class);
+    java.util.function.Function<String, String> sectionKeys = Sections.sectionKeys(labels);
     for (Metric metric : METRICS) {
       Map<Window, List<TopItem>> byWindow = new EnumMap<>(Window.class);
+      Map<Window, Map<String, List<TopItem>>> sectionsByWindow = new EnumMap<>(Window.class);
       for (Window window : Window.values()) {
         Map<String, Long> values = new HashMap<>();
         // Every article lives on one shard, so the shards' sums do not overlap.
         c.windows().get(metric).get(window).forEach(sum -> values.putAll(sum.scores));
         live.get(metric).forEach((article, n) -> values.merge(article, n, Long::sum));
         byWindow.put(window, Ranking.top(values, LIST_SIZE));
+        sectionsByWindow.put(window, Sections.lists(values, sectionKeys, LIST_SIZE));
         if (metric == Metric.VIEWS) {
           candidates.put(window, Ranking.top(values, CANDIDATES));
         }
       }
       lists.put(metric, byWindow);
+      sections.put(metric, sectionsByWindow);
     }
+    Sections.askForUnlabeled(lists, labels);
     return baselines(c, candidates, context).map(baselines ->
-        new TopSnapshot(c.open(), now, startNanos, lists, candidates, baselines));
+        new TopSnapshot(c.open(), now, startNanos, lists, sections, candidates, baselines));
   }
 
   /** Trending's baseline views of each trendable window's candidates. */

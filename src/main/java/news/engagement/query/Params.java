@@ -10,6 +10,9 @@ final class Params {
   static final int DEFAULT_LIMIT = 10;
   static final int MAX_LIMIT = 100;
   private static final Pattern DIGITS = Pattern.compile("\\d{1,3}");
+  static final int MAX_SECTION = 64;
+  /** A section as pages name it: letters, digits, spaces and . _ - &amp; / (at most 64). */
+  private static final Pattern SECTION = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._&/-]{0,63}");
 
   private Params() {
   }
@@ -26,6 +29,20 @@ final class Params {
           + shorten(raw) + "'");
     }
     return limit;
+  }
+
+  /** {@code section}: lower case, or null when absent or empty (the whole site). */
+  static String section(RoutingContext ctx) {
+    String raw = ctx.request().getParam("section");
+    String section = raw == null ? "" : raw.trim();
+    if (section.isEmpty()) {
+      return null;
+    }
+    if (!SECTION.matcher(section).matches()) {
+      throw new BadParam("invalid_section", "section must be 1 to " + MAX_SECTION + " letters, digits, spaces or . _ & / -, "
+          + "starting with a letter or digit, not '" + shorten(raw) + "'");
+    }
+    return section.toLowerCase(java.util.Locale.ROOT);
   }
 
   static Metric metric(RoutingContext ctx) {

@@ -12,7 +12,11 @@ import java.security.NoSuchAlgorithmException;
  */
 public record Rendered(Buffer body, long hash, String etag) {
   public static Rendered of(JsonObject json) {
-    Buffer body = json.toBuffer();
+    return of(json.toBuffer());
+  }
+
+  /** Any answer's bytes (e.g. an HTML fragment). */
+  public static Rendered of(Buffer body) {
     long hash = hash(body.getBytes());
     // The tag is made here once, not per request (it showed in the read path's profile).
     return new Rendered(body, hash, etag(hash));

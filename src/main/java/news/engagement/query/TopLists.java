@@ -57,6 +57,7 @@ public final class TopLists extends VerticleBase {
 
   private final Clock clock;
   private final Timing timing;
+  private final Labels labels;
   private final ListBuilder counts;
   private final UniquesLists uniques;
   private final SingleFlight<TopSnapshot> countsFlight =
@@ -68,11 +69,18 @@ public final class TopLists extends VerticleBase {
   private boolean failing;
 
   public TopLists(RedisClusterAsyncCommands<String, String> redis, Keys keys, Clock clock, Timing timing) {
+    this(redis, keys, clock, timing, Labels.NONE);
+  }
+
+  /** With {@code labels}: items carry titles, urls and sections when known, and lists by section are kept. */
+  public TopLists(RedisClusterAsyncCommands<String, String> redis, Keys keys, Clock clock, Timing timing,
+      Labels labels) {
     Objects.requireNonNull(redis, "redis");
     Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timing = Objects.requireNonNull(timing, "timing");
-    this.counts = new ListBuilder(redis, keys);
+    this.labels = Objects.requireNonNull(labels, "labels");
+    this.counts = new ListBuilder(redis, keys, labels);
     this.uniques = new UniquesLists(redis, keys);
   }
 
@@ -92,11 +100,28 @@ public final class TopLists extends VerticleBase {
 
   /** The list of {@code metric} over {@code window}, its first {@code limit} items. */
   public Future<TopList> top(Metric metric, Window window, int limit, Context caller) {
+    return top(metric, window, null, limit, caller);
+  }
+
+  /**
+   * The same within a section ({@code sectionKey} lower case; null: the whole site). No uniques by
+   * section: they are counted for the window's most viewed only.
+   */
+  public Future<TopList> top(Metric metric, Window window, String sectionKey, int limit, Context caller) {
     if (metric == Metric.UNIQUES) {
+      if (sectionKey != null) {
+        throw new IllegalArgumentException("no uniques by section");
+      }
       return onOwnContext(caller, this::freshUniques).map(u -> list(metric, window, u.at(), u.lists().get(window), limit));
     }
-    return onOwnContext(caller, this::freshCounts)
-        .map(s -> list(metric, window, s.at(), s.lists().get(metric).get(window), limit));
+    return onOwnContext(caller, this::freshCounts).map(s -> list(metric, window, s.at(), sectionKey == null
+        ? s.lists().get(metric).get(window)
+        : s.sections().get(metric).get(window).getOrDefault(sectionKey, List.of()), limit));
+  }
+
+  /** The labels lists are labelled with (trending labels its items with them too). */
+  Labels labels() {
+    return labels;
   }
 
   /** The latest count lists, rebuilt first if too old (for trending). */
@@ -104,8 +129,10 @@ public final class TopLists extends VerticleBase {
     return onOwnContext(caller, this::freshCounts);
   }
 
-  private static TopList list(Metric metric, Window window, Instant at, List<TopItem> items, int limit) {
-    return new TopList(metric, window, window.start(at), at, items.subList(0, Math.min(limit, items.size())));
+  /** Labelled at read time, from memory: a title set a moment ago shows with the next read. */
+  private TopList list(Metric metric, Window window, Instant at, List<TopItem> items, int limit) {
+    return new TopList(metric, window, window.start(at), at, items.subList(0, Math.min(limit, items.size())).stream()
+        .map(item -> item.labeled(labels)).toList());
   }
 
   private Future<TopSnapshot> freshCounts() {

@@ -16,9 +16,14 @@ public final class TopQuery {
   }
 
   public Future<TopList> top(Metric metric, Window window, int limit, Context context) {
+    return top(metric, window, null, limit, context);
+  }
+
+  /** Within a section ({@code sectionKey} lower case), or the whole site when it is null. */
+  public Future<TopList> top(Metric metric, Window window, String sectionKey, int limit, Context context) {
     if (limit < 1 || limit > ListBuilder.LIST_SIZE) {
       throw new IllegalArgumentException("limit must be 1.." + ListBuilder.LIST_SIZE + ": " + limit);
     }
-    return lists.top(metric, window, limit, context);
+    return lists.top(metric, window, sectionKey, limit, context);
   }
 }

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param at the clock's time of the rebuild: the lists' {@code to}
  * @param startNanos when the rebuild started ({@link System#nanoTime}), for its age
  * @param lists per metric (not uniques) and window, the top {@link ListBuilder#LIST_SIZE}
+ * @param sections per metric (not uniques), window and section key, the top {@link ListBuilder#LIST_SIZE}
+ *     of the section ({@link Sections})
  * @param candidates per window, the most viewed {@link ListBuilder#CANDIDATES} articles with their views
  * @param baselines per trendable window, the baseline views of its candidates (absent: none)
  */
 record TopSnapshot(long open, Instant at, long startNanos, Map<Metric, Map<Window, List<TopItem>>> lists,
-    Map<Window, List<TopItem>> candidates, Map<Window, Map<String, Long>> baselines) {
+    Map<Metric, Map<Window, Map<String, List<TopItem>>>> sections, Map<Window, List<TopItem>> candidates, Map<Window, Map<String, Long>> baselines) {
 }

@@ -47,7 +47,11 @@ public final class Trending {
     if (!window.trendable()) {
       throw new IllegalArgumentException("no trending for window " + window.code());
     }
-    return lists.snapshot(context).map(snapshot -> list(snapshot, window, limit));
+    return lists.snapshot(context).map(snapshot -> {
+      TrendingList list = list(snapshot, window, limit);
+      return new TrendingList(list.window(), list.from(), list.to(), list.baselineFrom(), list.baselineTo(),
+          list.items().stream().map(item -> item.labeled(lists.labels())).toList());
+    });
   }
 
   /** Scores the window's candidates of one rebuild of the lists. */

@@ -59,6 +59,12 @@
     }
   }
 
+  // The "most read" box was drawn before this page's own view counted: draw it again a little later.
+  var mostRead = document.getElementById('most-read');
+  if (mostRead) {
+    setTimeout(function () { mostRead.src = mostRead.src.replace(/&shown=\d+$/, '') + '&shown=' + Date.now(); }, 4000);
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll('button.share'), function (button) {
     button.addEventListener('click', function () {
       var network = button.getAttribute('data-network');

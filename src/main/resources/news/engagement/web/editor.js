@@ -44,14 +44,33 @@
     return td;
   }
 
-  function articleCell(row, id) {
+  // An article in a list: its title when known (else its id), then its section and id, all as text.
+  function articleCell(row, id, item) {
     var td = cell(row, '', 'article');
     var link = document.createElement('a');
     link.href = '?article=' + encodeURIComponent(id);
-    link.textContent = id;
+    link.textContent = (item && item.title) || id;
     link.setAttribute('data-article', id);
     link.addEventListener('click', function (e) { e.preventDefault(); choose(id); });
     td.appendChild(link);
+    articleLabel(td, id, item);
+  }
+
+  // The line under a title: section and id (metadata: docs/metadata.md). Untrusted text: textContent only.
+  function articleLabel(td, id, item) {
+    if (!item || (!item.title && !item.section)) { return; }
+    var meta = document.createElement('span');
+    meta.className = 'article-meta';
+    if (item.section) {
+      var section = document.createElement('span');
+      section.className = 'section';
+      section.textContent = item.section;
+      meta.appendChild(section);
+    }
+    var code = document.createElement('code');
+    code.textContent = id;
+    meta.appendChild(code);
+    td.appendChild(meta);
   }
 
   function fillTable(id, items, render) {
@@ -67,7 +86,7 @@
     return api('/v1/top?metric=' + metric + '&window=' + $('window').value + '&limit=10', false).then(function (top) {
       $('top-error').textContent = '';
       fillTable('top', top.items || [], function (row, item, i) {
-        cell(row, String(i + 1), 'rank'); articleCell(row, item.article); cell(row, number(item.value), 'num');
+        cell(row, String(i + 1), 'rank'); articleCell(row, item.article, item); cell(row, number(item.value), 'num');
       });
       if (!article && top.items && top.items.length) { choose(top.items[0].article); }
     }, function (err) { $('top-error').textContent = 'Top list unavailable: ' + err.message; });
@@ -76,7 +95,7 @@
   function showRising(trending) {
     $('rising-error').textContent = '';
     fillTable('rising', trending.items || [], function (row, item) {
-      articleCell(row, item.article); cell(row, number(item.recent), 'num');
+      articleCell(row, item.article, item); cell(row, number(item.recent), 'num');
       cell(row, number(item.baseline, 1), 'num'); cell(row, number(item.score, 2), 'num');
     });
   }
