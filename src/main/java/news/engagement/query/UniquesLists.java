@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import news.engagement.counting.Keys;
 import news.engagement.counting.Keys.BucketSize;
 import news.engagement.query.Cover.Unit;
@@ -33,6 +35,13 @@ final class UniquesLists {
 
   private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
+  /**
+   * The closed-part HLLs the last rebuild used. One that a rebuild no longer uses (its article left the
+   * candidates, or the open bucket moved on) is deleted then, so at most the candidates' HLLs live (4 x
+   * 200) whatever the traffic: ids that are each a candidate for a moment (junk with one view each, tied)
+   * do not pile up for the TTL. Owned by the builder's context.
+   */
+  private Set<String> inUse = Set.of();
 
   UniquesLists(RedisClusterAsyncCommands<String, String> redis, Keys keys) {
     this.redis = Objects.requireNonNull(redis, "redis");
@@ -44,12 +53,14 @@ final class UniquesLists {
     Map<Window, List<String>> candidates = new EnumMap<>(Window.class);
     Map<Window, List<Future<Long>>> counted = new EnumMap<>(Window.class);
     List<Future<Long>> all = new ArrayList<>();
+    Set<String> used = new HashSet<>();
     for (Window window : Window.values()) {
       List<String> articles = counts.candidates().get(window).stream().limit(CANDIDATES).map(TopItem::article).toList();
       List<Unit> closed = window.closedUnits(counts.open());
       List<Future<Long>> futures = new ArrayList<>(articles.size());
       for (String article : articles) {
         String[] hlls = hlls(keys, article, window, counts.open(), closed).toArray(String[]::new);
+        used.add(hlls[0]);
         futures.add(SCRIPT.<List<Object>>run(redis, ScriptOutputType.MULTI, hlls, TTL, context)
             .map(reply -> ScriptReply.of(reply).number("uniques")));
       }
@@ -58,6 +69,7 @@ final class UniquesLists {
       all.addAll(futures);
     }
     return Future.all(all).map(done -> {
+      retire(used);
       Map<Window, List<TopItem>> lists = new EnumMap<>(Window.class);
       candidates.forEach((window, articles) -> {
         Map<String, Long> values = new HashMap<>();
@@ -68,6 +80,15 @@ final class UniquesLists {
       });
       return new UniquesSnapshot(counts.open(), counts.at(), startNanos, lists);
     });
+  }
+
+  /** Deletes the closed-part HLLs no longer used (best effort: their TTL is the safety net). */
+  private void retire(Set<String> used) {
+    List<String> gone = inUse.stream().filter(key -> !used.contains(key)).toList();
+    inUse = used;
+    if (!gone.isEmpty()) {
+      redis.del(gone.toArray(String[]::new));
+    }
   }
 
   /** The script's keys: the closed part's HLL, the two live 5-minute HLLs, then the closed part's buckets. */
