@@ -34,6 +34,7 @@ import news.engagement.metrics.JvmMeters;
 import news.engagement.metrics.MetricsHandler;
 import news.engagement.presence.Presence;
 import news.engagement.query.ArticlesHandler;
+import news.engagement.query.EditorArticleHandler;
 import news.engagement.query.ReadCache;
 import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
@@ -166,7 +167,11 @@ public final class Service {
     // One set of read caches per instance, shared by every event loop's server.
     ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
         registry);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(redis.commands(), keys)::many, reads);
+    StatsQuery stats = new StatsQuery(redis.commands(), keys);
+    ArticlesHandler articles = new ArticlesHandler(stats::many, reads);
+    Presence presence = room(Presence.class);
+    EditorArticleHandler editorArticle = new EditorArticleHandler(stats::one,
+        presence != null ? presence::about : (id, c) -> Future.succeededFuture(null));
     TopHandler top = new TopHandler(new TopQuery(topLists)::top, reads);
     TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);
     EditorAuth auth = new EditorAuth(config.editorToken());
@@ -177,6 +182,7 @@ public final class Service {
         articles::mount,
         top::mount,
         auth::mount,
+        editorArticle::mount,
         trending::mount,
         history::mount,
         r -> rooms.forEach(room -> room.mount(r)),

@@ -58,8 +58,13 @@ public final class Schema {
     String db = identifier(database);
     // No GROUP BY over the generations: 18.16 pushes no filter into a view, so a grouping view would
     // group the whole table for every panel (measured in docs/history.md); sums are exact without it.
-    return "CREATE VIEW IF NOT EXISTS " + db + "." + VIEW + " AS "
-        + "SELECT article_id, minute, views, likes, shares, previews FROM " + db + "." + ROWS_TABLE + " FINAL";
+    return "CREATE VIEW IF NOT EXISTS " + db + "." + VIEW + " AS " + viewSelect(database);
+  }
+
+  /** The counted minutes as {@link #VIEW} reads them (presence/ adds engaged time beside them, see PresenceSchema). */
+  public static String viewSelect(String database) {
+    return "SELECT article_id, minute, views, likes, shares, previews FROM " + identifier(database) + "." + ROWS_TABLE
+        + " FINAL";
   }
 
   /** Whether a view's CREATE text (SHOW CREATE TABLE) reads the current layout. */

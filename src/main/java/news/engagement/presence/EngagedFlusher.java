@@ -44,7 +44,7 @@ final class EngagedFlusher extends VerticleBase {
   private final String leaseTtl;
 
   private boolean installed;
-  private boolean joined;
+  private boolean viewExtended;
   private boolean stopping;
   private long timer = -1;
   private Future<Void> running;
@@ -117,7 +117,7 @@ final class EngagedFlusher extends VerticleBase {
         });
   }
 
-  /** The tables (required before a flush), then the joined view (best effort: it waits for history's view). */
+  /** The tables (required before a flush), then the extended contract view (best effort: it needs history's table). */
   private Future<Void> install() {
     Future<Void> chain = Future.succeededFuture();
     if (!installed) {
@@ -126,12 +126,41 @@ final class EngagedFlusher extends VerticleBase {
       }
       chain = chain.onSuccess(v -> installed = true);
     }
-    if (joined) {
+    if (viewExtended) {
       return chain;
     }
-    return chain.compose(v -> clickhouse.execute(PresenceSchema.joined(clickhouse.database()))
-        .onSuccess(x -> joined = true)
+    return chain.compose(v -> extendEngagementView()
+        .onSuccess(done -> viewExtended = done)
+        .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture()));
+  }
+
+  /**
+   * Gives {@code article_engagement} the engaged columns: replaces a view without them (history's, of any
+   * layout, or none yet) by {@link PresenceSchema#createEngagementView}. True once the view has them; an
+   * instance of history creating its own view in between is seen and replaced on a later round.
+   */
+  private Future<Boolean> extendEngagementView() {
+    String db = clickhouse.database();
+    return clickhouse.execute(PresenceSchema.dropOldJoined(db))
+        .compose(v -> engagementViewExtended(db))
+        .compose(extended -> {
+          if (extended) {
+            return Future.succeededFuture(true);
+          }
+          LOG.info("Adding engaged_seconds and engaged_visitors to {}.article_engagement (a view swap; no rows move)",
+              db);
+          return clickhouse.execute(PresenceSchema.dropEngagementView(db))
+              .compose(v -> clickhouse.execute(PresenceSchema.createEngagementView(db)))
+              .compose(v -> engagementViewExtended(db));
+        });
+  }
+
+  private Future<Boolean> engagementViewExtended(String db) {
+    return clickhouse.queryTabSeparated(PresenceSchema.existsEngagementView(db))
+        .compose(rows -> !"1".equals(rows.get(0)[0]) ? Future.succeededFuture(false)
+            : clickhouse.queryTabSeparated(PresenceSchema.showEngagementView(db)).map(create -> create.stream()
+                .anyMatch(r -> String.join("\t", r).contains(PresenceSchema.ENGAGED_COLUMN))));
   }
 
   private Future<Boolean> lease(String action) {

@@ -1,5 +1,6 @@
 package news.engagement.presence;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -30,6 +31,8 @@ public final class Presence implements Room, Attention {
   private final EngagedFlusher flusher;
   private final ReadersNow readers;
   private final NowHandler now;
+  private final ArticleAttention articles;
+  private final EngagedSeriesHandler series;
   private String writerDeployment;
   private String flusherDeployment;
 
@@ -43,6 +46,8 @@ public final class Presence implements Room, Attention {
     this.flusher = new EngagedFlusher(redis.commands(), keys, clickhouse, clock, config.flushInterval());
     this.readers = new ReadersNow(redis.commands(), keys, clock);
     this.now = new NowHandler(readers, config.exactMax());
+    this.articles = new ArticleAttention(readers, keys, clickhouse, clock);
+    this.series = new EngagedSeriesHandler(clickhouse, clock);
   }
 
   @Override
@@ -59,6 +64,7 @@ public final class Presence implements Room, Attention {
   @Override
   public void mount(Router router) {
     now.mount(router);
+    series.mount(router);
   }
 
   @Override
@@ -68,18 +74,23 @@ public final class Presence implements Room, Attention {
 
   @Override
   public boolean ping(String article, String visitor, int engagedSeconds, int depth) {
-    return writer.offer(new Sighting(article, visitor, clock.millis(), engagedSeconds, true));
+    return writer.offer(new Sighting(article, visitor, clock.millis(), engagedSeconds, true, depth));
   }
 
   @Override
   public void viewed(String article, String visitor) {
     // A full presence buffer loses a view's sighting only: the view itself still counts.
-    writer.offer(new Sighting(article, visitor, clock.millis(), 0, false));
+    writer.offer(new Sighting(article, visitor, clock.millis(), 0, false, 0));
   }
 
   /** Reads of readers now and engaged time (the editor endpoint's source; tests read it too). */
   public ReadersNow readers() {
     return readers;
+  }
+
+  /** One article's readers now, engaged time and read depth (the editor's article endpoint). */
+  public Future<ArticlePresence> about(String article, Context context) {
+    return articles.about(article, context);
   }
 
   /** True when every sighting taken is in Redis. */
