@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import news.engagement.Room;
 import news.engagement.config.Config;
@@ -33,8 +34,10 @@ public final class Presence implements Room, Attention {
   private final NowHandler now;
   private final ArticleAttention articles;
   private final EngagedSeriesHandler series;
+  private final ReadersGauge gauge;
   private String writerDeployment;
   private String flusherDeployment;
+  private String gaugeDeployment;
 
   public Presence(Vertx vertx, Config.Presence config, RedisStore redis, Keys keys, ClickHouseClient clickhouse,
       EngagementMetrics metrics, Clock clock, Duration drainTimeout) {
@@ -48,6 +51,7 @@ public final class Presence implements Room, Attention {
     this.now = new NowHandler(readers, config.exactMax());
     this.articles = new ArticleAttention(readers, keys, clickhouse, clock);
     this.series = new EngagedSeriesHandler(clickhouse, clock);
+    this.gauge = new ReadersGauge(readers, metrics);
   }
 
   @Override
@@ -55,8 +59,11 @@ public final class Presence implements Room, Attention {
     return vertx.deployVerticle(writer).compose(id -> {
       writerDeployment = id;
       return vertx.deployVerticle(flusher);
-    }).map(id -> {
+    }).compose(id -> {
       flusherDeployment = id;
+      return vertx.deployVerticle(gauge);
+    }).map(id -> {
+      gaugeDeployment = id;
       return null;
     });
   }
@@ -88,6 +95,14 @@ public final class Presence implements Room, Attention {
     return readers;
   }
 
+  /**
+   * The ClickHouse statements of presence, run in order on a database whose history schema exists:
+   * engaged-time tables and {@code article_engagement} with its engaged columns (dashboard tests, tools).
+   */
+  public static List<String> clickhouseSchema(String database) {
+    return PresenceSchema.createWithEngagementView(database);
+  }
+
   /** One article's readers now, engaged time and read depth (the editor's article endpoint). */
   public Future<ArticlePresence> about(String article, Context context) {
     return articles.about(article, context);
@@ -110,6 +125,8 @@ public final class Presence implements Room, Attention {
       LOG.warn("Stopping the presence writer failed: {}", err.getMessage());
       return Future.succeededFuture();
     }).compose(v -> flusherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(flusherDeployment))
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> gaugeDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(gaugeDeployment))
         .recover(err -> Future.succeededFuture());
   }
 }

@@ -44,6 +44,18 @@ final class PresenceSchema {
             + "SELECT article_id, minute, engaged_seconds, engaged_visitors FROM " + db + "." + TABLE + " FINAL");
   }
 
+  /**
+   * Everything at once on a database whose history schema exists (tests and tools; the flusher runs the
+   * same steps one by one, checking the view first): tables, then the extended contract view.
+   */
+  static List<String> createWithEngagementView(String db) {
+    List<String> all = new java.util.ArrayList<>(create(db));
+    all.add(dropOldJoined(db));
+    all.add(dropEngagementView(db));
+    all.add(createEngagementView(db));
+    return all;
+  }
+
   static String showEngagementView(String db) {
     return "SHOW CREATE TABLE " + db + "." + Schema.VIEW + " FORMAT TabSeparated";
   }
