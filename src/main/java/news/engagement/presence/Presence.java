@@ -19,9 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reading now and engaged time, wired: pings and people's views come in through {@link #attention()},
- * are coalesced in memory and written to Redis per shard ({@link PresenceWriter}); engaged time goes on
- * to ClickHouse ({@link EngagedFlusher}); editors read {@code GET /v1/editor/now} ({@link NowHandler}).
+ * Reading now, engaged time and read depth, wired: pings and people's views come in through
+ * {@link #attention()}, are coalesced in memory and written to Redis per shard ({@link PresenceWriter});
+ * engaged time goes on to ClickHouse ({@link EngagedFlusher}, which also gives {@code article_engagement}
+ * its engaged columns); editors read {@code GET /v1/editor/now} ({@link NowHandler}), one article's
+ * presence through {@link #about} (for {@code GET /v1/editor/articles/{id}}) and its engaged series
+ * ({@link EngagedSeriesHandler}); {@link ReadersGauge} keeps {@code engagement_readers_now}.
  */
 public final class Presence implements Room, Attention {
   private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
