@@ -36,6 +36,7 @@ import news.engagement.metrics.JvmMeters;
 import news.engagement.metrics.MetricsHandler;
 import news.engagement.presence.Presence;
 import news.engagement.query.ArticlesHandler;
+import news.engagement.query.EditorArticleHandler;
 import news.engagement.query.Label;
 import news.engagement.query.Labels;
 import news.engagement.query.ReadCache;
@@ -202,7 +203,11 @@ public final class Service {
     // One set of read caches per instance, shared by every event loop's server.
     ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
         registry);
-    ArticlesHandler articles = new ArticlesHandler(new StatsQuery(readRedis.commands(), keys)::many, reads);
+    StatsQuery stats = new StatsQuery(readRedis.commands(), keys);
+    ArticlesHandler articles = new ArticlesHandler(stats::many, reads);
+    Presence presence = room(Presence.class);
+    EditorArticleHandler editorArticle = new EditorArticleHandler(stats::one,
+        presence != null ? presence::about : (id, c) -> Future.succeededFuture(null));
     TopHandler top = new TopHandler(new TopQuery(topLists)::top, reads);
     WidgetHandler widget = new WidgetHandler(new TopQuery(topLists)::top, reads);
     TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);
@@ -216,6 +221,7 @@ public final class Service {
         top::mount,
         widget::mount,
         auth::mount,
+        editorArticle::mount,
         trending::mount,
         history::mount,
         r -> rooms.forEach(room -> room.mount(r)),

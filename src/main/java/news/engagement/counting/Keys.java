@@ -221,7 +221,9 @@ public final class Keys {
   // readers, each visitor on exactly one shard), pr articles by readers now and pt articles by last write
   // (both trimmed to 60 s), pe:<minute> engaged seconds and visitors (TTL 1 d, deleted once flushed and
   // old), pev:<minute> who engaged in that minute (TTL 3 min), pe:dirty minutes ClickHouse lacks,
-  // pwm:<writer> a writer's last applied sequence (TTL 1 d).
+  // pwm:<writer> a writer's last applied sequence (TTL 1 d). Per article, read depth: pdp / pd25 / pd50 /
+  // pd75 / pd100 / pde HyperLogLogs of visitors who pinged / reached that share / engaged (TTL of the
+  // article's totals, at least 1 d, so junk ids vanish with their probation).
 
   /** Lease held by the one instance that flushes engaged time to ClickHouse at a time. */
   public static final String PRESENCE_FLUSH_LEASE = PREFIX + "presence:flush:lease";
@@ -273,6 +275,15 @@ public final class Keys {
   /** Sorted set of the shard's engaged minutes (member and score: epoch seconds) ClickHouse does not have yet. */
   public String engagedDirty(int shard) {
     return base(shard) + "pe:dirty";
+  }
+
+  /**
+   * HyperLogLog of an article's pinging visitors who reached a read depth: {@code part} is {@code p} (any
+   * ping: the readers depth is measured over), {@code 25}, {@code 50}, {@code 75}, {@code 100} (reached
+   * that share), or {@code e} (engaged at least a second). TTL of the article's totals, at least 1 d.
+   */
+  public String readDepth(String article, String part) {
+    return article("pd" + part, article);
   }
 
   /** The last sequence a presence writer applied on the shard (re-sent writes are no-ops). */

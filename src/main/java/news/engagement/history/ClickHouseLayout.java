@@ -81,6 +81,11 @@ public final class ClickHouseLayout {
         + " AS " + select;
   }
 
+  /** Drops a view (on every node of a cluster); nothing when it does not exist. */
+  public String dropView(String database, String view) {
+    return "DROP TABLE IF EXISTS " + Schema.identifier(database) + "." + Schema.identifier(view) + onCluster();
+  }
+
   /**
    * The engine a table's name must have in this layout ({@code system.tables.engine}): on a cluster the
    * service's own name is the Distributed one; a MergeTree there means a one-server layout the service

@@ -65,8 +65,13 @@ public final class Schema {
     // group the whole table for every panel (measured in docs/history.md); sums are exact without it.
     // On a cluster the FROM is the Distributed table: each shard applies FINAL to its own rows, and all
     // rows of one article live on one shard.
-    return layout.createView(db, VIEW,
-        "SELECT article_id, minute, views, likes, shares, previews FROM " + db + "." + ROWS_TABLE + " FINAL");
+    return layout.createView(db, VIEW, viewSelect(database));
+  }
+
+  /** The counted minutes as {@link #VIEW} reads them (presence/ adds engaged time beside them, see PresenceSchema). */
+  public static String viewSelect(String database) {
+    return "SELECT article_id, minute, views, likes, shares, previews FROM " + identifier(database) + "." + ROWS_TABLE
+        + " FINAL";
   }
 
   /** Whether a view's CREATE text (SHOW CREATE TABLE) reads the current layout. */

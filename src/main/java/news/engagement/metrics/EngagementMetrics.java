@@ -17,6 +17,8 @@ public final class EngagementMetrics {
   public static final String COUNTED = "engagement.events.counted";
   public static final String DROPPED = "engagement.events.dropped";
   public static final String PENDING = "engagement.events.pending";
+  /** Site-wide readers now (presence), as last read from Redis: the same on every instance, so max() it. */
+  public static final String READERS_NOW = "engagement.readers.now";
   public static final String REDIS_BATCH = "engagement.redis.batch";
   public static final String REDIS_BATCH_FAILURES = "engagement.redis.batch.failures";
   public static final String REDIS_QUARANTINED = "engagement.redis.batch.quarantined";
@@ -111,6 +113,12 @@ public final class EngagementMetrics {
   public void pendingGauge(Supplier<Number> pending) {
     io.micrometer.core.instrument.Gauge.builder(PENDING, pending)
         .description("Events accepted and not yet applied to Redis").register(registry);
+  }
+
+  /** Registers the gauge of site-wide readers now (no tags: one series per instance). */
+  public void readersNowGauge(Supplier<Number> readers) {
+    io.micrometer.core.instrument.Gauge.builder(READERS_NOW, readers)
+        .description("Distinct readers on the site in the last 60 s, as last read from Redis").register(registry);
   }
 
   private static String tag(Enum<?> value) {

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.UUID;
 import news.engagement.counting.Keys;
 import news.engagement.history.ClickHouseClient;
+import news.engagement.history.ClickHouseLayout;
 import news.engagement.redis.LuaScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ final class EngagedFlusher extends VerticleBase {
   private final String leaseTtl;
 
   private boolean installed;
-  private boolean joined;
+  private boolean viewExtended;
   private boolean stopping;
   private long timer = -1;
   private Future<Void> running;
@@ -117,9 +118,9 @@ final class EngagedFlusher extends VerticleBase {
         });
   }
 
-  /** The tables (required before a flush), then the joined view (best effort: it waits for history's view). */
+  /** The tables (required before a flush), then the extended contract view (best effort: it needs history's table). */
   private Future<Void> install() {
-    if (installed && joined) {
+    if (installed && viewExtended) {
       return Future.succeededFuture();
     }
     return clickhouse.layout().compose(layout -> {
@@ -130,10 +131,39 @@ final class EngagedFlusher extends VerticleBase {
         }
         chain = chain.onSuccess(v -> installed = true);
       }
-      return chain.compose(v -> clickhouse.execute(PresenceSchema.joined(layout, clickhouse.database()))
-          .onSuccess(x -> joined = true)
+      return chain.compose(v -> extendEngagementView(layout)
+          .onSuccess(done -> viewExtended = done)
+          .<Void>mapEmpty()
           .recover(err -> Future.succeededFuture()));
     });
+  }
+
+  /**
+   * Gives {@code article_engagement} the engaged columns: replaces a view without them (history's, of any
+   * layout, or none yet) by {@link PresenceSchema#createEngagementView}. True once the view has them; an
+   * instance of history creating its own view in between is seen and replaced on a later round.
+   */
+  private Future<Boolean> extendEngagementView(ClickHouseLayout layout) {
+    String db = clickhouse.database();
+    return clickhouse.execute(PresenceSchema.dropOldJoined(layout, db))
+        .compose(v -> engagementViewExtended(db))
+        .compose(extended -> {
+          if (extended) {
+            return Future.succeededFuture(true);
+          }
+          LOG.info("Adding engaged_seconds and engaged_visitors to {}.article_engagement (a view swap; no rows move)",
+              db);
+          return clickhouse.execute(PresenceSchema.dropEngagementView(layout, db))
+              .compose(v -> clickhouse.execute(PresenceSchema.createEngagementView(layout, db)))
+              .compose(v -> engagementViewExtended(db));
+        });
+  }
+
+  private Future<Boolean> engagementViewExtended(String db) {
+    return clickhouse.queryTabSeparated(PresenceSchema.existsEngagementView(db))
+        .compose(rows -> !"1".equals(rows.get(0)[0]) ? Future.succeededFuture(false)
+            : clickhouse.queryTabSeparated(PresenceSchema.showEngagementView(db)).map(create -> create.stream()
+                .anyMatch(r -> String.join("\t", r).contains(PresenceSchema.ENGAGED_COLUMN))));
   }
 
   private Future<Boolean> lease(String action) {

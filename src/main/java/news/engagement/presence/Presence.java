@@ -1,16 +1,19 @@
 package news.engagement.presence;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import news.engagement.Background;
 import news.engagement.Room;
 import news.engagement.config.Config;
 import news.engagement.counting.Keys;
 import news.engagement.history.ClickHouseClient;
+import news.engagement.history.ClickHouseLayout;
 import news.engagement.ingest.Attention;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.redis.RedisStore;
@@ -18,9 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reading now and engaged time, wired: pings and people's views come in through {@link #attention()},
- * are coalesced in memory and written to Redis per shard ({@link PresenceWriter}); engaged time goes on
- * to ClickHouse ({@link EngagedFlusher}); editors read {@code GET /v1/editor/now} ({@link NowHandler}).
+ * Reading now, engaged time and read depth, wired: pings and people's views come in through
+ * {@link #attention()}, are coalesced in memory and written to Redis per shard ({@link PresenceWriter});
+ * engaged time goes on to ClickHouse ({@link EngagedFlusher}, which also gives {@code article_engagement}
+ * its engaged columns); editors read {@code GET /v1/editor/now} ({@link NowHandler}), one article's
+ * presence through {@link #about} (for {@code GET /v1/editor/articles/{id}}) and its engaged series
+ * ({@link EngagedSeriesHandler}); {@link ReadersGauge} keeps {@code engagement_readers_now}.
  */
 public final class Presence implements Room, Attention {
   private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
@@ -31,8 +37,12 @@ public final class Presence implements Room, Attention {
   private final EngagedFlusher flusher;
   private final ReadersNow readers;
   private final NowHandler now;
+  private final ArticleAttention articles;
+  private final EngagedSeriesHandler series;
+  private final ReadersGauge gauge;
   private String writerDeployment;
   private String flusherDeployment;
+  private String gaugeDeployment;
 
   public Presence(Vertx vertx, Config.Presence config, RedisStore redis, Keys keys, ClickHouseClient clickhouse,
       EngagementMetrics metrics, Clock clock, Duration drainTimeout) {
@@ -44,6 +54,9 @@ public final class Presence implements Room, Attention {
     this.flusher = new EngagedFlusher(redis.commands(), keys, clickhouse, clock, config.flushInterval());
     this.readers = new ReadersNow(redis.commands(), keys, clock);
     this.now = new NowHandler(readers, config.exactMax());
+    this.articles = new ArticleAttention(readers, keys, clickhouse, clock);
+    this.series = new EngagedSeriesHandler(clickhouse, clock);
+    this.gauge = new ReadersGauge(readers, metrics);
   }
 
   @Override
@@ -51,8 +64,11 @@ public final class Presence implements Room, Attention {
     return Background.deploy(vertx, writer).compose(id -> {
       writerDeployment = id;
       return Background.deploy(vertx, flusher);
-    }).map(id -> {
+    }).compose(id -> {
       flusherDeployment = id;
+      return Background.deploy(vertx, gauge);
+    }).map(id -> {
+      gaugeDeployment = id;
       return null;
     });
   }
@@ -60,6 +76,7 @@ public final class Presence implements Room, Attention {
   @Override
   public void mount(Router router) {
     now.mount(router);
+    series.mount(router);
   }
 
   @Override
@@ -69,18 +86,31 @@ public final class Presence implements Room, Attention {
 
   @Override
   public boolean ping(String article, String visitor, int engagedSeconds, int depth) {
-    return writer.offer(new Sighting(article, visitor, clock.millis(), engagedSeconds, true));
+    return writer.offer(new Sighting(article, visitor, clock.millis(), engagedSeconds, true, depth));
   }
 
   @Override
   public void viewed(String article, String visitor) {
     // A full presence buffer loses a view's sighting only: the view itself still counts.
-    writer.offer(new Sighting(article, visitor, clock.millis(), 0, false));
+    writer.offer(new Sighting(article, visitor, clock.millis(), 0, false, 0));
   }
 
   /** Reads of readers now and engaged time (the editor endpoint's source; tests read it too). */
   public ReadersNow readers() {
     return readers;
+  }
+
+  /**
+   * The ClickHouse statements of presence, run in order on a database whose history schema exists:
+   * engaged-time tables and {@code article_engagement} with its engaged columns (dashboard tests, tools).
+   */
+  public static List<String> clickhouseSchema(ClickHouseLayout layout, String database) {
+    return PresenceSchema.createWithEngagementView(layout, database);
+  }
+
+  /** One article's readers now, engaged time and read depth (the editor's article endpoint). */
+  public Future<ArticlePresence> about(String article, Context context) {
+    return articles.about(article, context);
   }
 
   /** True when every sighting taken is in Redis. */
@@ -100,6 +130,8 @@ public final class Presence implements Room, Attention {
       LOG.warn("Stopping the presence writer failed: {}", err.getMessage());
       return Future.succeededFuture();
     }).compose(v -> flusherDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(flusherDeployment))
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> gaugeDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(gaugeDeployment))
         .recover(err -> Future.succeededFuture());
   }
 }

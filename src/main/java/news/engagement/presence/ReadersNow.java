@@ -98,6 +98,15 @@ public final class ReadersNow {
             values.get(1).hasValue() ? Long.parseLong(values.get(1).getValue()) : 0});
   }
 
+  /** Read depth HyperLogLog counts of one article, in the order of {@link ReadDepth#PARTS}. */
+  Future<List<Long>> depth(String article, Context context) {
+    List<Future<Long>> counts = new ArrayList<>();
+    for (String part : ReadDepth.PARTS) {
+      counts.add(Future.fromCompletionStage(redis.pfcount(keys.readDepth(article, part)), context));
+    }
+    return Future.all(counts).map(done -> counts.stream().map(Future::result).toList());
+  }
+
   private Future<List<Item>> withEngaged(List<Item> items, long now, Context context) {
     long minute = Math.floorDiv(now, 60_000L) * 60;
     List<Future<Long>> sums = new ArrayList<>();

@@ -10,7 +10,8 @@ import news.engagement.counting.Keys;
 /**
  * One shard's coalesced sightings, as the keys and arguments of {@code write.lua} (see its header):
  * per article and visitor only the latest moment, per minute, article and visitor the sum of engaged
- * seconds. However many pings a reader sends, a slice holds one entry per (article, visitor).
+ * seconds, per article and pinging visitor its read depth. However many pings a reader sends, a slice
+ * holds one entry per (article, visitor).
  */
 final class Slice {
   private static final long WINDOW_MILLIS = ReadersNow.WINDOW.toMillis();
@@ -24,6 +25,8 @@ final class Slice {
   private final Map<String, Map<String, Long>> readers = new LinkedHashMap<>();
   private final Map<String, Long> site = new HashMap<>();
   private final Map<Long, Map<String, Map<String, Integer>>> engaged = new LinkedHashMap<>();
+  /** Per article and pinging visitor its read depth code ({@link ReadDepth#code}). */
+  private final Map<String, Map<String, Integer>> depth = new HashMap<>();
 
   Slice(int shard) {
     this.shard = shard;
@@ -37,6 +40,10 @@ final class Slice {
       pings++;
     }
     readers.computeIfAbsent(s.article(), a -> new HashMap<>()).merge(member(s.visitor()), s.atMillis(), Math::max);
+    if (s.ping()) {
+      depth.computeIfAbsent(s.article(), a -> new HashMap<>())
+          .merge(s.visitor(), ReadDepth.code(s.depth(), s.engagedSeconds() > 0), ReadDepth::merge);
+    }
     if (s.engagedSeconds() > 0) {
       long minute = Math.floorDiv(s.atMillis(), 60_000L) * 60;
       engaged.computeIfAbsent(minute, m -> new LinkedHashMap<>())
@@ -61,6 +68,10 @@ final class Slice {
       members.forEach((m, t) -> mine.merge(m, t, Math::max));
     });
     newer.site.forEach((m, t) -> site.merge(m, t, Math::max));
+    newer.depth.forEach((article, codes) -> {
+      Map<String, Integer> mine = depth.computeIfAbsent(article, a -> new HashMap<>());
+      codes.forEach((visitor, code) -> mine.merge(visitor, code, ReadDepth::merge));
+    });
     newer.engaged.forEach((minute, byArticle) -> byArticle.forEach((article, byVisitor) -> byVisitor.forEach(
         (visitor, seconds) -> engaged.computeIfAbsent(minute, x -> new LinkedHashMap<>())
             .computeIfAbsent(article, x -> new HashMap<>()).merge(visitor, seconds, Integer::sum))));
@@ -91,8 +102,16 @@ final class Slice {
     readers.forEach((article, members) -> {
       k.add(keys.readers(article));
       k.add(keys.readersLevel(article));
+      k.add(keys.counts(article));
+      ReadDepth.PARTS.forEach(part -> k.add(keys.readDepth(article, part)));
       a.add(article);
       pairs(a, members);
+      Map<String, Integer> codes = depth.getOrDefault(article, Map.of());
+      a.add(Integer.toString(codes.size()));
+      codes.forEach((visitor, code) -> {
+        a.add(visitor);
+        a.add(Integer.toString(code));
+      });
     });
     a.add(Integer.toString(engaged.size()));
     engaged.forEach((minute, byArticle) -> {

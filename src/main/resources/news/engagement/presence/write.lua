@@ -9,11 +9,17 @@
 -- 1/sqrt(ARGV[4])). The level key is set when the level rises and refreshed while the set is over half
 -- full; it lapses two minutes later and sampling restarts at full rate.
 --
+-- Read depth: per article, HyperLogLogs of the visitors who pinged, reached 25 / 50 / 75 / 100 % and
+-- engaged; a visitor is added to every one it qualifies for (a repeat changes nothing). They live as
+-- long as the article's totals hash (at least a day), so junk ids vanish with their probation.
+--
 -- KEYS: 1 watermark, 2 site readers, 3 site level, 4 ranking, 5 touched, 6 engaged dirty minutes,
---       then per article: readers, level; then per minute: engaged hash, engaged visitors set
+--       then per article: readers, level, totals hash, depth p, 25, 50, 75, 100, e;
+--       then per minute: engaged hash, engaged visitors set
 -- ARGV: 1 sequence, 2 now (ms), 3 cutoff (ms, readers seen before it are gone), 4 exact max,
 --       5 S, then S pairs (member, last seen ms) for the site set;
---       then A, per article: id, n, n pairs (member, last seen ms);
+--       then A, per article: id, n, n pairs (member, last seen ms), D, D pairs (visitor, depth code:
+--       2 * thresholds reached (0..4) + 1 if engaged);
 --       then M, per minute: minute (epoch s), E, E triples (article, visitor, engaged seconds > 0)
 -- Returns: 1 when applied, 0 when the watermark shows it was applied before.
 local seq = tonumber(ARGV[1])
@@ -80,18 +86,59 @@ local s = tonumber(ARGV[i])
 admit(KEYS[2], KEYS[3], i + 1, s)
 i = i + 1 + 2 * s
 
+local DEPTH_MIN_TTL_MS = 86400000
+local PFADD_CHUNK = 500
+
+local function pfadd(key, visitors)
+  for from = 1, #visitors, PFADD_CHUNK do
+    redis.call('PFADD', key, unpack(visitors, from, math.min(#visitors, from + PFADD_CHUNK - 1)))
+  end
+end
+
+-- Adds d (visitor, code) pairs from ARGV[j] to the depth HyperLogLogs KEYS[k + 1 .. k + 6].
+local function depth(k, j, d)
+  local parts = {{}, {}, {}, {}, {}, {}}
+  for x = 0, d - 1 do
+    local visitor, code = ARGV[j + 2 * x], tonumber(ARGV[j + 2 * x + 1])
+    local reached = math.floor(code / 2)
+    for t = 1, reached + 1 do
+      table.insert(parts[t], visitor)
+    end
+    if code % 2 == 1 then
+      table.insert(parts[6], visitor)
+    end
+  end
+  local ttl = redis.call('PTTL', KEYS[k])
+  if ttl < DEPTH_MIN_TTL_MS then
+    ttl = DEPTH_MIN_TTL_MS
+  end
+  for t = 1, 6 do
+    if #parts[t] > 0 then
+      pfadd(KEYS[k + t], parts[t])
+      redis.call('PEXPIRE', KEYS[k + t], ttl)
+    end
+  end
+end
+
 local ranking, touched = KEYS[4], KEYS[5]
 local articles = tonumber(ARGV[i])
+local STRIDE = 9
 i = i + 1
 local ranked, touches = {}, {}
 for a = 1, articles do
+  local base = 7 + STRIDE * (a - 1)
   local article, n = ARGV[i], tonumber(ARGV[i + 1])
-  local readers = admit(KEYS[5 + 2 * a], KEYS[6 + 2 * a], i + 2, n)
+  local readers = admit(KEYS[base], KEYS[base + 1], i + 2, n)
   ranked[#ranked + 1] = readers
   ranked[#ranked + 1] = article
   touches[#touches + 1] = now
   touches[#touches + 1] = article
   i = i + 2 + 2 * n
+  local d = tonumber(ARGV[i])
+  if d > 0 then
+    depth(base + 2, i + 1, d)
+  end
+  i = i + 1 + 2 * d
 end
 zaddAll(ranking, nil, ranked)
 zaddAll(touched, nil, touches)
@@ -105,7 +152,7 @@ if articles > 0 then
   redis.call('PEXPIRE', touched, SET_TTL_MS)
 end
 
-local k = 7 + 2 * articles
+local k = 7 + STRIDE * articles
 local minutes = tonumber(ARGV[i])
 i = i + 1
 for _ = 1, minutes do

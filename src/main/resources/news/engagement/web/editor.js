@@ -1,4 +1,5 @@
-// The editor desk: top lists, rising articles and one article's hours, all from this service's API.
+// The editor desk: reading now, top lists, rising articles and one article's hours and attention, all
+// from this service's API.
 // The token lives in sessionStorage only (gone when the tab closes); every text is set with textContent.
 (function () {
   'use strict';
@@ -113,16 +114,18 @@
     var hours = Number($('range').value);
     var to = Math.floor(Date.now() / HOUR) * HOUR + HOUR;
     var from = to - hours * HOUR;
-    var path = '/v1/editor/articles/' + encodeURIComponent(article) + '/timeseries?from=' + iso(from)
+    var metric = chartMetric();
+    var path = '/v1/editor/articles/' + encodeURIComponent(article) + metric.path + '?from=' + iso(from)
       + '&to=' + iso(to) + '&interval=hour';
     return api(path, true).then(function (series) {
       var byHour = {};
-      (series.points || []).forEach(function (p) { byHour[Date.parse(p.time)] = p.views || 0; });
+      (series.points || []).forEach(function (p) { byHour[Date.parse(p.time)] = p[metric.field] || 0; });
       var slots = [];
-      for (var t = from; t < to; t += HOUR) { slots.push({ time: t, views: byHour[t] || 0 }); }
-      draw(slots, hours);
-      var total = slots.reduce(function (sum, s) { return sum + s.views; }, 0);
-      $('chart-title').textContent = article + ': ' + number(total) + ' views in the last ' + $('range').selectedOptions[0].textContent + ' (UTC)';
+      for (var t = from; t < to; t += HOUR) { slots.push({ time: t, value: byHour[t] || 0 }); }
+      $('chart-heading').textContent = metric.heading;
+      draw(slots, hours, metric);
+      var total = slots.reduce(function (sum, s) { return sum + s.value; }, 0);
+      $('chart-title').textContent = article + ': ' + metric.total(total) + ' in the last ' + $('range').selectedOptions[0].textContent + ' (UTC)';
       $('chart-error').textContent = '';
     }, function (err) {
       if (err.status === 401) { signOut(authMessage(err)); } else { $('chart-error').textContent = 'Chart unavailable: ' + err.message; }
@@ -148,11 +151,11 @@
     return hours > 48 ? (d.getUTCMonth() + 1) + '/' + d.getUTCDate() : hh;
   }
 
-  function draw(slots, hours) {
+  function draw(slots, hours, metric) {
     var W = 900, H = 280, left = 48, right = 12, top = 14, bottom = 30;
     var plotW = W - left - right, plotH = H - top - bottom;
-    var max = niceMax(Math.max.apply(null, slots.map(function (s) { return s.views; })));
-    var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'chart', 'aria-label': 'views per hour' });
+    var max = niceMax(Math.max.apply(null, slots.map(function (s) { return s.value; })));
+    var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'chart', 'aria-label': metric.heading });
     [0, 0.5, 1].forEach(function (f) {
       var y = top + plotH - f * plotH;
       svg.appendChild(el('line', { x1: left, x2: W - right, y1: y, y2: y, class: 'grid' }));
@@ -161,11 +164,11 @@
     var slotW = plotW / slots.length;
     var every = hours > 48 ? 24 : Math.ceil(slots.length / 12);
     slots.forEach(function (s, i) {
-      var h = s.views / max * plotH;
+      var h = s.value / max * plotH;
       var x = left + i * slotW;
       var bar = el('rect', { x: x + slotW * 0.12, y: top + plotH - h, width: slotW * 0.76, height: Math.max(h, 0),
-        class: 'bar', 'data-time': iso(s.time), 'data-views': s.views });
-      bar.appendChild(el('title', {}, iso(s.time).slice(0, 13).replace('T', ' ') + ':00 UTC: ' + number(s.views) + ' views'));
+        class: 'bar', 'data-time': iso(s.time), 'data-metric': metric.field, 'data-value': s.value });
+      bar.appendChild(el('title', {}, iso(s.time).slice(0, 13).replace('T', ' ') + ':00 UTC: ' + metric.total(s.value)));
       svg.appendChild(bar);
       var d = new Date(s.time);
       if (hours > 48 ? d.getUTCHours() === 0 : i % every === 0) {
@@ -182,7 +185,76 @@
     $('article').value = id;
     history.replaceState(null, '', '?article=' + encodeURIComponent(id));
     loadChart();
+    loadSummary();
   }
+
+  // ---- Reading now and one article's attention (presence): refreshed every few seconds, on its own timer.
+  var NOW_REFRESH_MS = 3000;
+  var nowTimer = null;
+
+  function duration(seconds) {
+    if (typeof seconds !== 'number') { return '\u2013'; }
+    var s = Math.round(seconds);
+    return s < 3600 ? Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0')
+      : Math.floor(s / 3600) + ' h ' + String(Math.floor(s / 60) % 60).padStart(2, '0') + ' min';
+  }
+
+  function percent(share) { return typeof share === 'number' ? Math.round(share * 100) + '\u00a0%' : '\u2013'; }
+
+  // What the chart shows: views (history) or engaged time (presence), both per hour from ClickHouse.
+  function chartMetric() {
+    if ($('chart-metric').value === 'engaged') {
+      return { path: '/engaged', field: 'engagedSeconds', heading: 'Engaged time per hour',
+        total: function (n) { return duration(n) + ' engaged'; } };
+    }
+    return { path: '/timeseries', field: 'views', heading: 'Views per hour',
+      total: function (n) { return number(n) + ' views'; } };
+  }
+
+  function presenceFailed(target, what) {
+    return function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $(target).textContent = what + ' unavailable: ' + err.message; }
+    };
+  }
+
+  function loadNow() {
+    return api('/v1/editor/now?limit=10', true).then(function (now) {
+      $('now-error').textContent = '';
+      $('now-readers').textContent = number(now.readers);
+      fillTable('now', now.items || [], function (row, item) {
+        articleCell(row, item.article); cell(row, number(item.readers), 'num'); cell(row, duration(item.engagedSeconds), 'num');
+      });
+    }, presenceFailed('now-error', 'Reading now'));
+  }
+
+  function loadSummary() {
+    if (!article) { return Promise.resolve(); }
+    var asked = article;
+    return api('/v1/editor/articles/' + encodeURIComponent(asked), true).then(function (a) {
+      if (asked !== article) { return; }
+      var box = $('article-summary');
+      var depth = a.readDepth || { shares: {} };
+      var field = function (name, text) { box.querySelector('[data-field="' + name + '"]').textContent = text; };
+      field('views', number(a.views));
+      field('readingNow', number(a.readingNow));
+      field('averageEngaged', duration((a.engaged || {}).averageSeconds));
+      field('readThrough', depth.readers ? percent(depth.shares['100']) : '\u2013');
+      field('depth', depth.readers ? ['25', '50', '75'].map(function (t) { return percent(depth.shares[t]); }).join(' / ') : '\u2013');
+      box.hidden = false;
+      $('chart-error').textContent = '';
+    }, presenceFailed('chart-error', 'Article summary'));
+  }
+
+  // Re-armed after each round; a hidden tab skips the reads (nobody is looking) but keeps the timer.
+  function scheduleNow() {
+    clearTimeout(nowTimer);
+    if (!token) { return; }
+    nowTimer = setTimeout(function () {
+      (document.hidden ? Promise.resolve() : Promise.all([loadNow(), loadSummary()])).then(scheduleNow);
+    }, NOW_REFRESH_MS);
+  }
+
+  function startNow() { return Promise.all([loadNow(), loadSummary()]).then(scheduleNow); }
 
   function scheduleRefresh() {
     if (!token) { return; }
@@ -208,6 +280,7 @@
       showDesk(true);
       showRising(trending);
       $('article').value = article;
+      startNow();
       return Promise.all([loadTop(), loadChart()]).then(scheduleRefresh);
     }, function (err) { signOut(authMessage(err)); });
   }
@@ -215,6 +288,7 @@
   function signOut(message) {
     token = null;
     clearTimeout(timer);
+    clearTimeout(nowTimer);
     try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing stored */ }
     showDesk(false);
     $('updated').textContent = '';
@@ -227,6 +301,7 @@
   $('metric').addEventListener('change', loadTop);
   $('window').addEventListener('change', loadTop);
   $('range').addEventListener('change', loadChart);
+  $('chart-metric').addEventListener('change', loadChart);
   $('chart-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = $('article').value.trim();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import news.engagement.history.Schema;
+import news.engagement.presence.Presence;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,28 @@ class DashboardSqlTest {
         + "('" + POPULAR + "', '2026-02-07 10:06:00', 5, -1, 2, 0, 3), "
         + "('" + QUIET + "', '2026-02-07 10:06:00', 3, 1, 0, 1, 4), "
         + "('" + QUIET + "', '2026-02-07 12:00:00', 100, 0, 0, 0, 5)");
+    // Engaged time (presence): article_engagement gains its columns; a newer version replaces the first row.
+    for (String statement : Presence.clickhouseSchema(TestStores.clickhouseLayout(), DB)) {
+      sql(statement);
+    }
+    sql("INSERT INTO " + DB + ".article_presence_minutes (article_id, minute, engaged_seconds, engaged_visitors, "
+        + "version) VALUES "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 30, 2, 1), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 90, 3, 2), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 20, 1, 1), "
+        + "('" + QUIET + "', '2026-02-07 12:00:00', 500, 9, 1)");
+  }
+
+  @Test
+  void engagedTimeIsChartedPerMinuteWithItsAveragePerEngagedVisitor() throws Exception {
+    JsonArray rows = select(expand(only("Engaged time per minute").text()));
+    assertThat(rows).hasSize(2);
+    assertThat(number(rows.getJsonObject(0), "engaged_seconds_per_minute")).isEqualTo(90);
+    assertThat(number(rows.getJsonObject(0), "seconds_per_engaged_visitor")).isEqualTo(30);
+    assertThat(number(rows.getJsonObject(1), "engaged_seconds_per_minute")).isEqualTo(20);
+    // The counts are untouched by the engaged rows beside them.
+    JsonObject totals = select(expand(only("Totals").text())).getJsonObject(0);
+    assertThat(number(totals, "views")).isEqualTo(15);
   }
 
   @Test

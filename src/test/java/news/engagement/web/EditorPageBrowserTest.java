@@ -138,7 +138,7 @@ class EditorPageBrowserTest {
 
   private static long chartViews(WebDriver d) {
     return d.findElements(By.cssSelector("#chart svg rect.bar")).stream()
-        .mapToLong(r -> Long.parseLong(r.getDomAttribute("data-views"))).sum();
+        .mapToLong(r -> Long.parseLong(r.getDomAttribute("data-value"))).sum();
   }
 
   /** The table's cells; read again when the desk redraws the table while it is being read. */
