@@ -50,6 +50,9 @@ local maxPerAddress = tonumber(ARGV[9])
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
   shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
 local undo = {}
+-- Dedup keys this call created (one per counted view): undone by one DEL each, kept apart from the
+-- general undo log so a view costs no table of its own.
+local seenNew = {}
 local function did(...)
   undo[#undo + 1] = {...}
 end
@@ -89,7 +92,7 @@ local function decide(article, touch, n, ai, ki)
       local seen = KEYS[ki]
       ki = ki + 1
       if redis.call('SET', seen, '1', 'NX', 'PX', window) then
-        did('DEL', seen)
+        seenNew[#seenNew + 1] = seen
         if code == 'v' then
           x.views = x.views + 1
           st.visitors[#st.visitors + 1] = visitor
@@ -338,6 +341,9 @@ local ok, err = pcall(body)
 if not ok then
   for i = #undo, 1, -1 do
     redis.pcall(unpack(undo[i]))
+  end
+  for i = 1, #seenNew do
+    redis.pcall('DEL', seenNew[i])
   end
   local message = type(err) == 'table' and (err.err or cjson.encode(err)) or tostring(err)
   return redis.error_reply('BATCH_FAILED ' .. message)
