@@ -56,7 +56,9 @@ public final class Batcher extends VerticleBase {
   private final EngagementMetrics metrics;
   private final Clock clock;
   private final long intervalMillis;
+  /** The limits as the batch script applies them (see {@link AddressAllowance}). */
   private final Limits limits;
+  private final AddressAllowance allowance;
   private final int maxBatch;
   private final int maxPending;
   private final Duration drainTimeout;
@@ -118,7 +120,8 @@ public final class Batcher extends VerticleBase {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.intervalMillis = interval.toMillis();
-    this.limits = Objects.requireNonNull(limits, "limits");
+    this.limits = AddressAllowance.forScript(Objects.requireNonNull(limits, "limits"));
+    this.allowance = new AddressAllowance(limits);
     this.maxBatch = maxBatch;
     this.maxPending = maxPending;
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -197,8 +200,9 @@ public final class Batcher extends VerticleBase {
   private void pump() {
     Countable e;
     int routed = 0;
+    long nowMillis = clock.millis();
     while ((e = queue.poll()) != null) {
-      lanes[keys.shardOf(e.article())].waiting.add(e);
+      lanes[keys.shardOf(e.article())].waiting.add(allowance.admit(e, nowMillis));
       routed++;
     }
     queued.addAndGet(-routed);

@@ -14,6 +14,11 @@ public record Countable(CountedType type, String article, String visitor, String
     this(type, article, visitor, network, "");
   }
 
+  /** The same event without its address group (see {@code AddressAllowance}). */
+  public Countable withoutAddress() {
+    return new Countable(type, article, visitor, network, "");
+  }
+
   public Countable {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(article, "article");
