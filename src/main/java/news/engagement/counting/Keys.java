@@ -179,6 +179,22 @@ public final class Keys {
     return base(shard) + "da:" + windowStartMillis;
   }
 
+  // ---- traffic sources (counted views by "medium:source"; see docs/sources.md) ----------------------
+  // Per article and bucket (five minutes for the last hour, hours for the last day), TTL the shorter of
+  // the article's TTL and SourceBounds' bucket TTL, at most SourceBounds.perArticle sources (the rest as
+  // "<medium>:other"): sa. The same per shard, for the whole site: sb. Per minute they are fields
+  // "<article>\ts:<medium>:<source>" of the minute hash (history flushes them into article_sources).
+
+  /** Hash of an article's counted views by source ("medium:source" → views) within one time bucket. */
+  public String articleSources(String article, BucketSize size, long bucketStartEpochSeconds) {
+    return base(shardOf(article)) + "sa:" + size.code() + ":" + bucketStartEpochSeconds + ":" + article;
+  }
+
+  /** Hash of the shard's counted views by source within one time bucket (site-wide sources, merged by readers). */
+  public String siteSources(int shard, BucketSize size, long bucketStartEpochSeconds) {
+    return base(shard) + "sb:" + size.code() + ":" + bucketStartEpochSeconds;
+  }
+
   /** The last batch sequence a batcher applied on the shard, with that batch's result. */
   public String watermark(int shard, String batcherId) {
     return base(shard) + "wm:" + batcherId;

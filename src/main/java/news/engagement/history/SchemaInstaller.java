@@ -84,7 +84,16 @@ final class SchemaInstaller {
         // retries (its minutes stay dirty in Redis, for this version's flusher) instead of being missed.
         .compose(legacy -> legacy ? clickhouse.execute(Schema.rename(db, Schema.LEGACY_TABLE, Schema.MIGRATING_TABLE))
             .compose(v -> finishMigration(db)) : Future.succeededFuture())
-        .compose(v -> clickhouse.execute(Schema.createView(db)));
+        .compose(v -> clickhouse.execute(Schema.createView(db)))
+        .compose(v -> executeAll(SourcesSchema.create(db)));
+  }
+
+  private Future<Void> executeAll(java.util.List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String sql : statements) {
+      chain = chain.compose(v -> clickhouse.execute(sql));
+    }
+    return chain;
   }
 
   /** The view of the first layout reads the legacy table: dropped here, created again over the rows table. */

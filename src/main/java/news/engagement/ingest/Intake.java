@@ -24,6 +24,7 @@ public final class Intake {
   private final Batcher batcher;
   private final EngagementMetrics metrics;
   private final Attention attention;
+  private final Attribution attribution;
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics) {
     this(agents, visitors, batcher, metrics, Attention.NONE);
@@ -31,11 +32,17 @@ public final class Intake {
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
       Attention attention) {
+    this(agents, visitors, batcher, metrics, attention, Attribution.NONE);
+  }
+
+  public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
+      Attention attention, Attribution attribution) {
     this.agents = Objects.requireNonNull(agents, "agents");
     this.visitors = Objects.requireNonNull(visitors, "visitors");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.attention = Objects.requireNonNull(attention, "attention");
+    this.attribution = Objects.requireNonNull(attribution, "attribution");
   }
 
   /** Who sent a request: classified and hashed once, however many events the request carries. */
@@ -76,7 +83,8 @@ public final class Intake {
     }
     String network = event.network() == null ? null : event.network().wireName();
     String address = type == CountedType.VIEW ? address(sender) : "";
-    if (!batcher.offer(new Countable(type, event.article(), visitor, network, address))) {
+    String source = type == CountedType.VIEW ? attribution.label(event.url(), event.referrer()) : "";
+    if (!batcher.offer(new Countable(type, event.article(), visitor, network, address, source))) {
       metrics.dropped(DropReason.OVERLOAD, 1);
       return Outcome.OVERLOAD;
     }

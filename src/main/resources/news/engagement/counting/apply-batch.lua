@@ -15,13 +15,15 @@
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
 --   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
 --   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
---   dedup key per view or share event of that article, in event order.
+--   dedup key per view or share event of that article, in event order, then (when its views have
+--   sources) its two source hashes; last, the shard's two source hashes ("traffic sources" below).
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
 --   address group may add to an article per dedup window (0 = no bound),
 --   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail.
 --   code v = view (detail = address group, or ''), s = share (detail = network), l = like,
---   u = unlike, p = previews (detail = count).
+--   u = unlike, p = previews (detail = count); then the article's sources ("traffic sources" below);
+--   last, four source bounds.
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
 --   shares, sharesDuplicate, previews, viewsCapped (new visitors' views past the address bound),
 --   replayed (true when the watermark already had this sequence).
@@ -80,11 +82,15 @@ end
 local function decide(article, touch, n, ai, ki)
   local st = {article = article, touch = touch, counts = KEYS[ki], uniques = KEYS[ki + 1], likers = KEYS[ki + 2],
     bucketHll = KEYS[ki + 3], x = {views = 0, likes = 0, shares = 0, previews = 0}, nets = {}, netOrder = {},
-    visitors = {}, byAddress = {}, addressOrder = {}}
+    visitors = {}, byAddress = {}, addressOrder = {}, viewAt = {}}
   ki = ki + 4
   local x = st.x
+  local viewEvents = 0
   for e = 0, n - 1 do
     local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
+    if code == 'v' then
+      viewEvents = viewEvents + 1
+    end
     if code == 'v' or code == 's' then
       local seen = KEYS[ki]
       ki = ki + 1
@@ -93,6 +99,7 @@ local function decide(article, touch, n, ai, ki)
         if code == 'v' then
           x.views = x.views + 1
           st.visitors[#st.visitors + 1] = visitor
+          st.viewAt[#st.visitors] = viewEvents
           r.views = r.views + 1
           if detail ~= '' then
             if not st.byAddress[detail] then
@@ -228,6 +235,7 @@ local function write(st)
     redis.call('EXPIRE', st.likers, ttl)
     redis.call('EXPIRE', st.bucketHll, math.min(ttl, bucketTtl))
   end
+  return viewsTotal
 end
 
 -- The minute hash: cumulative "<article>\t<column>" fields, and per changed article "<article>\t~" = the
@@ -314,19 +322,137 @@ local function writeTop(metric)
   end
 end
 
+-- ---- traffic sources (news.engagement.sources, docs/sources.md) -----------------------------------
+-- Trailing ARGV: sources kept per article and bucket, per shard and bucket, TTL (s) of the five-minute
+-- and of the hour hashes. Trailing KEYS: the shard's five-minute and hour source hashes. Per article,
+-- after its events: m (distinct sources of its views), the m labels "medium:source", and each view
+-- event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 two more
+-- KEYS after its dedup keys: its five-minute and hour source hashes. A counted view (not a duplicate,
+-- not past the address bound) adds 1 to its source: per article and batch one HINCRBY per distinct source
+-- and hash, a minute-hash field "<article>\ts:<label>" (written with the other minute fields).
+local SOURCE_ARGS = 4
+local sourceCap, siteSourceCap = tonumber(ARGV[#ARGV - 3]), tonumber(ARGV[#ARGV - 2])
+local sourceTtl5m, sourceTtl1h = tonumber(ARGV[#ARGV - 1]), tonumber(ARGV[#ARGV])
+local siteSources, siteSourceOrder = {}, {}
+
+local function readSources(st, ai, ki)
+  local m = tonumber(ARGV[ai])
+  if m == 0 then
+    return ai + 1, ki
+  end
+  st.labels = {}
+  for i = 1, m do
+    st.labels[i] = ARGV[ai + i]
+  end
+  local perView = ARGV[ai + m + 1]
+  if perView ~= '' then
+    st.labelOf = {}
+    for index in string.gmatch(perView, '%d+') do
+      st.labelOf[#st.labelOf + 1] = tonumber(index)
+    end
+  end
+  st.sourceKeys = {KEYS[ki], KEYS[ki + 1]}
+  return ai + m + 2, ki + 2
+end
+
+-- Adds n to a source of a capped hash; a source that would pass the cap is counted as "<medium>:other".
+-- Answers the label it counted under and whether the hash got a new field.
+local function addSource(key, label, n, cap)
+  local total = redis.call('HINCRBY', key, label, n)
+  if total ~= n then
+    did('HINCRBY', key, label, -n)
+    return label, false
+  end
+  local colon = string.find(label, ':', 1, true)
+  if string.sub(label, colon + 1) ~= 'other' and redis.call('HLEN', key) > cap then
+    redis.call('HDEL', key, label)
+    label = string.sub(label, 1, colon) .. 'other'
+    total = redis.call('HINCRBY', key, label, n)
+    undoIncrement(key, label, n, total)
+    return label, total == n
+  end
+  did('HDEL', key, label)
+  return label, true
+end
+
+local function writeSources(st, viewsTotal)
+  if not st.labels or st.x.views <= 0 then
+    return
+  end
+  local counts, order = {}, {}
+  for i = 1, #st.visitors do
+    if not (st.dropped and st.dropped[i]) then
+      local label = st.labels[st.labelOf and st.labelOf[st.viewAt[i]] or 1]
+      if label then
+        if not counts[label] then
+          counts[label] = 0
+          order[#order + 1] = label
+        end
+        counts[label] = counts[label] + 1
+      end
+    end
+  end
+  local ttl = viewsTotal >= vouchViews and vouchedTtl or probationTtl
+  local vouched = viewsTotal >= vouchViews and viewsTotal - st.x.views < vouchViews
+  local grew5, grew1h = false, false
+  for _, label in ipairs(order) do
+    local n = counts[label]
+    local kept, grew = addSource(st.sourceKeys[1], label, n, sourceCap)
+    grew5 = grew5 or grew
+    addMinute(st.article, 's:' .. kept, n)
+    local keptHour
+    keptHour, grew = addSource(st.sourceKeys[2], kept, n, sourceCap)
+    grew1h = grew1h or grew
+    if not siteSources[keptHour] then
+      siteSources[keptHour] = 0
+      siteSourceOrder[#siteSourceOrder + 1] = keptHour
+    end
+    siteSources[keptHour] = siteSources[keptHour] + n
+  end
+  if grew5 or st.touch or vouched then
+    redis.call('EXPIRE', st.sourceKeys[1], math.min(ttl, sourceTtl5m))
+  end
+  if grew1h or st.touch or vouched then
+    redis.call('EXPIRE', st.sourceKeys[2], math.min(ttl, sourceTtl1h))
+  end
+end
+
+local function writeSiteSources()
+  if #siteSourceOrder == 0 then
+    return
+  end
+  local key5, key1h = KEYS[#KEYS - 1], KEYS[#KEYS]
+  local grew5, grew1h = touchBuckets, touchBuckets
+  for _, label in ipairs(siteSourceOrder) do
+    local n = siteSources[label]
+    local kept, grew = addSource(key5, label, n, siteSourceCap)
+    grew5 = grew5 or grew
+    _, grew = addSource(key1h, kept, n, siteSourceCap)
+    grew1h = grew1h or grew
+  end
+  if grew5 then
+    redis.call('EXPIRE', key5, sourceTtl5m)
+  end
+  if grew1h then
+    redis.call('EXPIRE', key1h, sourceTtl1h)
+  end
+end
+
 local function body()
   local ai, ki = 10, 8
   local articles = {}
-  while ai <= #ARGV do
+  while ai <= #ARGV - SOURCE_ARGS do
     local article, touch, n = ARGV[ai], ARGV[ai + 1] == '1', tonumber(ARGV[ai + 2])
     local st
     st, ki, ai = decide(article, touch, n, ai + 3, ki)
+    ai, ki = readSources(st, ai, ki)
     articles[#articles + 1] = st
   end
   boundAddresses(articles)
   for _, st in ipairs(articles) do
-    write(st)
+    writeSources(st, write(st))
   end
+  writeSiteSources()
   writeMinute()
   writeTop('views')
   writeTop('likes')
