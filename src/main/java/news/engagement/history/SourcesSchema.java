@@ -22,7 +22,7 @@ public final class SourcesSchema {
   }
 
   /** Table and view; idempotent. Needs the database (created by {@link Schema#create}). */
-  static List<String> create(String database) {
+  public static List<String> create(String database) {
     String db = Schema.identifier(database);
     return List.of(
         "CREATE TABLE IF NOT EXISTS " + db + "." + ROWS_TABLE + " ("

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import news.engagement.history.Schema;
+import news.engagement.history.SourcesSchema;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,34 @@ class DashboardSqlTest {
         + "('" + POPULAR + "', '2026-02-07 10:06:00', 5, -1, 2, 0, 3), "
         + "('" + QUIET + "', '2026-02-07 10:06:00', 3, 1, 0, 1, 4), "
         + "('" + QUIET + "', '2026-02-07 12:00:00', 100, 0, 0, 0, 5)");
+    for (String statement : SourcesSchema.create(DB)) {
+      sql(statement);
+    }
+    // The same views by source; POPULAR's google row of 10:05 replaced by a newer version as well.
+    sql("INSERT INTO " + DB + "." + SourcesSchema.ROWS_TABLE
+        + " (article_id, minute, generation, medium, source, views, version) VALUES "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 0, 'search', 'google', 1, 1), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 0, 'search', 'google', 5, 2), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 0, 'direct', 'direct', 2, 2), "
+        + "('" + POPULAR + "', '2026-02-07 10:06:00', 0, 'messenger', 'telegram', 5, 3), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 0, 'search', 'google', 3, 4), "
+        + "('" + QUIET + "', '2026-02-07 12:00:00', 0, 'direct', 'direct', 100, 5)");
+  }
+
+  @Test
+  void trafficSourcesAddUpToTheViews() throws Exception {
+    JsonArray site = select(expand(only("Traffic sources").text()));
+    assertThat(site).hasSize(3);
+    assertThat(site.getJsonObject(0).getString("source")).isEqualTo("google");
+    assertThat(number(site.getJsonObject(0), "views")).isEqualTo(8);
+    double sum = 0;
+    for (int i = 0; i < site.size(); i++) {
+      sum += number(site.getJsonObject(i), "views");
+    }
+    assertThat(sum).as("the views of the Totals panel").isEqualTo(15);
+    JsonArray article = select(expand(only("Sources of article").text()));
+    assertThat(article).hasSize(3);
+    assertThat(number(article.getJsonObject(0), "views")).isEqualTo(5);
   }
 
   @Test
