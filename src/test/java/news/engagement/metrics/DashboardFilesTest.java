@@ -58,7 +58,9 @@ class DashboardFilesTest {
   void editorialQueriesReadTheContractView() {
     List<Dashboards.Query> queries = Dashboards.clickhouseQueries();
     assertThat(queries).isNotEmpty();
-    assertThat(queries).allSatisfy(q -> assertThat(q.text()).contains("FROM engagement.article_engagement\n"));
+    // The contract views: article_engagement, and article_sources for traffic sources (docs/sources.md).
+    assertThat(queries).allSatisfy(q -> assertThat(q.text()).containsAnyOf("FROM engagement.article_engagement\n",
+        "FROM engagement.article_sources\n"));
     assertThat(queries).anySatisfy(q -> assertThat(q.text()).contains("${article:sqlstring}"));
   }
 
