@@ -139,22 +139,22 @@ final class Batch {
       }
       sources(list, article, keys, bucketStart, k, a);
     });
-    // Trailing section of the traffic sources (apply-batch.lua, "traffic sources"): the shard's source
-    // hashes last in KEYS, the bounds last in ARGV.
-    k.add(keys.siteSources(shard, BucketSize.FIVE_MINUTES, bucketStart));
-    k.add(keys.siteSources(shard, BucketSize.HOUR, BucketSize.HOUR.startOf(bucketStart)));
+    // Trailing section of the traffic sources (apply-batch.lua, "traffic sources"): the shard's hour
+    // source hash last in KEYS, the bounds and the five-minute slot last in ARGV.
+    long hour = BucketSize.HOUR.startOf(bucketStart);
+    k.add(keys.siteSources(shard, hour));
     SourceBounds bounds = SourceBounds.DEFAULT;
     a.add(Integer.toString(bounds.perArticle()));
     a.add(Integer.toString(bounds.perShard()));
-    a.add(Long.toString(bounds.fiveMinuteTtl().toSeconds()));
-    a.add(Long.toString(bounds.hourTtl().toSeconds()));
+    a.add(Long.toString(bounds.ttl().toSeconds()));
+    a.add(Long.toString((bucketStart - hour) / BucketSize.FIVE_MINUTES.length().toSeconds()));
     return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
   }
 
   /**
    * The end of an article's group: the number m of distinct sources of its views, the m labels, and each
    * view event's label number (1..m, 0 for none) joined by ',' ("" when every view has the first); when
-   * m > 0 also its two source hashes in KEYS, after its dedup keys.
+   * m > 0 also its hour source hash in KEYS, after its dedup keys.
    */
   private static void sources(List<Countable> events, String article, Keys keys, long bucketStart, List<String> k,
       List<String> a) {
@@ -175,8 +175,7 @@ final class Batch {
     }
     a.addAll(labels.keySet());
     a.add(allFirst ? "" : perView.toString());
-    k.add(keys.articleSources(article, BucketSize.FIVE_MINUTES, bucketStart));
-    k.add(keys.articleSources(article, BucketSize.HOUR, BucketSize.HOUR.startOf(bucketStart)));
+    k.add(keys.articleSources(article, BucketSize.HOUR.startOf(bucketStart)));
   }
 
   private static void event(List<String> args, String code, String visitor, String detail) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * fields {@code <article>\t<column>} with cumulative counts, {@code <article>\t~} with the version of the
  * batch that last changed the article, {@code __v} (version), {@code __g} (generation) and {@code __f}
  * (the version up to which ClickHouse has every change of this generation, set by ack-flush.lua), and
- * per article and traffic source {@code <article>\ts:<medium>:<source>} with its cumulative counted views.
+ * per article and traffic source {@code <article>\ts:<medium>:<source>} with its cumulative counted views
+ * (direct views have no field: they are the article's views that no source field claims).
  */
 final class MinuteHash {
   static final String VERSION = "__v";
@@ -18,6 +19,8 @@ final class MinuteHash {
   static final String FLUSHED = "__f";
   private static final String CHANGED_AT = "~";
   private static final String SOURCE = "s:";
+  private static final String DIRECT_MEDIUM = "direct";
+  private static final String DIRECT_SOURCE = "direct";
 
   private MinuteHash() {
   }
@@ -53,13 +56,20 @@ final class MinuteHash {
       if (v[4] < 0 || v[4] > flushed) {
         rows.add(new HistoryRow(article, minute, generation, v[0], v[1], v[2], v[3], version));
         // An article's sources change only with its views, so they are as new as its "~" mark.
-        sources.getOrDefault(article, Map.of()).forEach((label, views) -> {
-          int colon = label.indexOf(':');
+        long claimed = 0;
+        for (Map.Entry<String, Long> source : sources.getOrDefault(article, Map.of()).entrySet()) {
+          int colon = source.getKey().indexOf(':');
           if (colon > 0) {
-            sourceRows.add(new SourceRow(article, minute, generation, label.substring(0, colon),
-                label.substring(colon + 1), views, version));
+            sourceRows.add(new SourceRow(article, minute, generation, source.getKey().substring(0, colon),
+                source.getKey().substring(colon + 1), source.getValue(), version));
+            claimed += source.getValue();
           }
-        });
+        }
+        // Direct views have no field of their own (apply-batch.lua): they are the views no source claims.
+        if (v[0] > claimed) {
+          sourceRows.add(new SourceRow(article, minute, generation, DIRECT_MEDIUM, DIRECT_SOURCE, v[0] - claimed,
+              version));
+        }
       }
     });
     return new FlushCycle.Minute(shard, minute, generation, version, rows, sourceRows);

@@ -35,17 +35,26 @@ final class SourceReads {
     return window.live() ? live(article, window, context) : history(article, window, context);
   }
 
+  /**
+   * 24h: the plain "medium:source" fields of the current hour and the 23 before; 1h: the five-minute slot
+   * fields ("medium:source@slot") of the current slot and the eleven before, in this hour and the last.
+   */
   private Future<SourceCounts> live(String article, SourceWindow window, Context context) {
-    BucketSize size = window == SourceWindow.HOUR ? BucketSize.FIVE_MINUTES : BucketSize.HOUR;
-    long open = size.startOf(clock.millis() / 1000);
+    long now = clock.millis() / 1000;
+    long hour = BucketSize.HOUR.startOf(now);
+    int slot = (int) ((BucketSize.FIVE_MINUTES.startOf(now) - hour) / BucketSize.FIVE_MINUTES.length().toSeconds());
+    int hours = window == SourceWindow.HOUR ? 2 : 24;
+    List<Long> starts = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
-    for (int i = 0; i < window.buckets; i++) {
-      long start = open - i * size.length().toSeconds();
+    for (int i = 0; i < hours; i++) {
+      long start = hour - i * BucketSize.HOUR.length().toSeconds();
       if (article != null) {
-        hashes.add(keys.articleSources(article, size, start));
+        starts.add(start);
+        hashes.add(keys.articleSources(article, start));
       } else {
         for (int shard = 0; shard < keys.shards(); shard++) {
-          hashes.add(keys.siteSources(shard, size, start));
+          starts.add(start);
+          hashes.add(keys.siteSources(shard, start));
         }
       }
     }
@@ -53,7 +62,20 @@ final class SourceReads {
         .map(key -> Future.fromCompletionStage(redis.hgetall(key), context)).toList();
     return Future.all(reads).map(done -> {
       SourceCounts counts = new SourceCounts();
-      reads.forEach(r -> r.result().forEach((label, views) -> counts.add(label, Long.parseLong(views))));
+      for (int i = 0; i < reads.size(); i++) {
+        boolean current = starts.get(i) == hour;
+        reads.get(i).result().forEach((field, views) -> {
+          int at = field.indexOf('@');
+          if (window == SourceWindow.DAY && at < 0) {
+            counts.add(field, Long.parseLong(views));
+          } else if (window == SourceWindow.HOUR && at > 0) {
+            int s = Integer.parseInt(field.substring(at + 1));
+            if (current ? s <= slot : s > slot) {
+              counts.add(field.substring(0, at), Long.parseLong(views));
+            }
+          }
+        });
+      }
       return counts;
     });
   }

@@ -1,7 +1,5 @@
 package news.engagement.sources;
 
-import java.time.Duration;
-
 /**
  * The windows editors ask sources for. 1h and 24h are read live from Redis: the current bucket and the
  * previous whole ones (twelve five-minute, twenty-four hour buckets), so like the top lists they cover
@@ -9,19 +7,16 @@ import java.time.Duration;
  * (the last 7 × 24 hours up to now, less what the flusher has not written yet, about one FLUSH_INTERVAL).
  */
 enum SourceWindow {
-  HOUR("1h", Duration.ofMinutes(5), 12),
-  DAY("24h", Duration.ofHours(1), 24),
-  WEEK("7d", null, 0);
+  HOUR("1h", true),
+  DAY("24h", true),
+  WEEK("7d", false);
 
   final String code;
-  /** The live bucket length, or null when the window is read from ClickHouse. */
-  final Duration bucket;
-  final int buckets;
+  private final boolean live;
 
-  SourceWindow(String code, Duration bucket, int buckets) {
+  SourceWindow(String code, boolean live) {
     this.code = code;
-    this.bucket = bucket;
-    this.buckets = buckets;
+    this.live = live;
   }
 
   static SourceWindow of(String code) {
@@ -34,6 +29,6 @@ enum SourceWindow {
   }
 
   boolean live() {
-    return bucket != null;
+    return live;
   }
 }

@@ -16,7 +16,7 @@
 --   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
 --   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
 --   dedup key per view or share event of that article, in event order, then (when its views have
---   sources) its two source hashes; last, the shard's two source hashes ("traffic sources" below).
+--   sources) its hour source hash; last, the shard's hour source hash ("traffic sources" below).
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
 --   address group may add to an article per dedup window (0 = no bound),
@@ -323,16 +323,21 @@ local function writeTop(metric)
 end
 
 -- ---- traffic sources (news.engagement.sources, docs/sources.md) -----------------------------------
--- Trailing ARGV: sources kept per article and bucket, per shard and bucket, TTL (s) of the five-minute
--- and of the hour hashes. Trailing KEYS: the shard's five-minute and hour source hashes. Per article,
--- after its events: m (distinct sources of its views), the m labels "medium:source", and each view
--- event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 two more
--- KEYS after its dedup keys: its five-minute and hour source hashes. A counted view (not a duplicate,
--- not past the address bound) adds 1 to its source: per article and batch one HINCRBY per distinct source
--- and hash, a minute-hash field "<article>\ts:<label>" (written with the other minute fields).
+-- Trailing ARGV: sources kept per article and hour, per shard and hour, TTL (s) of the hour hashes, and
+-- the batch's five-minute slot in its hour (0..11). Trailing KEYS: the shard's hour source hash. Per
+-- article, after its events: m (distinct sources of its views), the m labels "medium:source", and each
+-- view event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 one more
+-- KEY after its dedup keys: its hour source hash. An hour hash holds per source "<label>" (the hour's
+-- views) and "<label>@<slot>" (the five-minute slot's), and "#" the number of sources it keeps.
+-- A counted view (not a duplicate, not past the address bound) adds 1 to its source: per article and
+-- batch two HINCRBY per distinct source, and a minute-hash field "<article>\ts:<label>" (written with
+-- the other minute fields) except for direct views.
 local SOURCE_ARGS = 4
 local sourceCap, siteSourceCap = tonumber(ARGV[#ARGV - 3]), tonumber(ARGV[#ARGV - 2])
-local sourceTtl5m, sourceTtl1h = tonumber(ARGV[#ARGV - 1]), tonumber(ARGV[#ARGV])
+local sourceTtl, sourceSlot = tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV]
+-- The most common source is implicit in the minute hash: the flusher counts as direct the views no
+-- source field claims (history/MinuteHash), so a direct view costs the minute no field of its own.
+local DIRECT = 'direct:direct'
 local siteSources, siteSourceOrder = {}, {}
 
 local function readSources(st, ai, ki)
@@ -351,28 +356,38 @@ local function readSources(st, ai, ki)
       st.labelOf[#st.labelOf + 1] = tonumber(index)
     end
   end
-  st.sourceKeys = {KEYS[ki], KEYS[ki + 1]}
-  return ai + m + 2, ki + 2
+  st.sourceKey = KEYS[ki]
+  return ai + m + 2, ki + 1
 end
 
--- Adds n to a source of a capped hash; a source that would pass the cap is counted as "<medium>:other".
--- Answers the label it counted under and whether the hash got a new field.
+local function bump(key, field, n)
+  local total = redis.call('HINCRBY', key, field, n)
+  undoIncrement(key, field, n, total)
+  return total
+end
+
+-- Adds n to a source of a capped hour hash (and to its five-minute slot); a source that would pass the
+-- cap is counted as "<medium>:other". Answers the label it counted under and whether the hash is new.
 local function addSource(key, label, n, cap)
-  local total = redis.call('HINCRBY', key, label, n)
-  if total ~= n then
-    did('HINCRBY', key, label, -n)
-    return label, false
+  local fresh = false
+  if bump(key, label, n) == n then
+    local kept = bump(key, '#', 1)
+    local colon = string.find(label, ':', 1, true)
+    if kept > cap and string.sub(label, colon + 1) ~= 'other' then
+      -- Taken back at once; the undo entries below cancel those of the two bumps above.
+      redis.call('HINCRBY', key, '#', -1)
+      did('HINCRBY', key, '#', 1)
+      redis.call('HDEL', key, label)
+      did('HINCRBY', key, label, n)
+      label = string.sub(label, 1, colon) .. 'other'
+      if bump(key, label, n) == n then
+        bump(key, '#', 1)
+      end
+    end
+    fresh = kept == 1
   end
-  local colon = string.find(label, ':', 1, true)
-  if string.sub(label, colon + 1) ~= 'other' and redis.call('HLEN', key) > cap then
-    redis.call('HDEL', key, label)
-    label = string.sub(label, 1, colon) .. 'other'
-    total = redis.call('HINCRBY', key, label, n)
-    undoIncrement(key, label, n, total)
-    return label, total == n
-  end
-  did('HDEL', key, label)
-  return label, true
+  bump(key, label .. '@' .. sourceSlot, n)
+  return label, fresh
 end
 
 local function writeSources(st, viewsTotal)
@@ -394,26 +409,22 @@ local function writeSources(st, viewsTotal)
   end
   local ttl = viewsTotal >= vouchViews and vouchedTtl or probationTtl
   local vouched = viewsTotal >= vouchViews and viewsTotal - st.x.views < vouchViews
-  local grew5, grew1h = false, false
+  local fresh = false
   for _, label in ipairs(order) do
     local n = counts[label]
-    local kept, grew = addSource(st.sourceKeys[1], label, n, sourceCap)
-    grew5 = grew5 or grew
-    addMinute(st.article, 's:' .. kept, n)
-    local keptHour
-    keptHour, grew = addSource(st.sourceKeys[2], kept, n, sourceCap)
-    grew1h = grew1h or grew
-    if not siteSources[keptHour] then
-      siteSources[keptHour] = 0
-      siteSourceOrder[#siteSourceOrder + 1] = keptHour
+    local kept, new = addSource(st.sourceKey, label, n, sourceCap)
+    fresh = fresh or new
+    if kept ~= DIRECT then
+      addMinute(st.article, 's:' .. kept, n)
     end
-    siteSources[keptHour] = siteSources[keptHour] + n
+    if not siteSources[kept] then
+      siteSources[kept] = 0
+      siteSourceOrder[#siteSourceOrder + 1] = kept
+    end
+    siteSources[kept] = siteSources[kept] + n
   end
-  if grew5 or st.touch or vouched then
-    redis.call('EXPIRE', st.sourceKeys[1], math.min(ttl, sourceTtl5m))
-  end
-  if grew1h or st.touch or vouched then
-    redis.call('EXPIRE', st.sourceKeys[2], math.min(ttl, sourceTtl1h))
+  if fresh or st.touch or vouched then
+    redis.call('EXPIRE', st.sourceKey, math.min(ttl, sourceTtl))
   end
 end
 
@@ -421,20 +432,13 @@ local function writeSiteSources()
   if #siteSourceOrder == 0 then
     return
   end
-  local key5, key1h = KEYS[#KEYS - 1], KEYS[#KEYS]
-  local grew5, grew1h = touchBuckets, touchBuckets
+  local key = KEYS[#KEYS]
+  local fresh = touchBuckets
   for _, label in ipairs(siteSourceOrder) do
-    local n = siteSources[label]
-    local kept, grew = addSource(key5, label, n, siteSourceCap)
-    grew5 = grew5 or grew
-    _, grew = addSource(key1h, kept, n, siteSourceCap)
-    grew1h = grew1h or grew
+    fresh = select(2, addSource(key, label, siteSources[label], siteSourceCap)) or fresh
   end
-  if grew5 then
-    redis.call('EXPIRE', key5, sourceTtl5m)
-  end
-  if grew1h then
-    redis.call('EXPIRE', key1h, sourceTtl1h)
+  if fresh then
+    redis.call('EXPIRE', key, sourceTtl)
   end
 end
 

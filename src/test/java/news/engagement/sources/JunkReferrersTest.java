@@ -74,28 +74,40 @@ class JunkReferrersTest {
         }
         service.awaitApplied();
         Keys keys = service.service.keys();
-        long bucket = BucketSize.FIVE_MINUTES.startOf(clock.millis() / 1000);
+        long hour = BucketSize.HOUR.startOf(clock.millis() / 1000);
         long minute = clock.millis() / 60_000 * 60;
+        int kept = perArticle + Medium.values().length;
         for (int a = 0; a < ARTICLES; a++) {
           String article = run + "-" + a;
           long views = service.article(article).getLong("views");
           assertThat(views).isEqualTo(VIEWS / ARTICLES);
-          for (String key : List.of(keys.articleSources(article, BucketSize.FIVE_MINUTES, bucket),
-              keys.articleSources(article, BucketSize.HOUR, BucketSize.HOUR.startOf(bucket)))) {
-            Map<String, String> hash = redis.hgetall(key);
-            assertThat(hash.size()).as(key).isBetween(perArticle, perArticle + Medium.values().length);
-            assertThat(hash.values().stream().mapToLong(Long::parseLong).sum()).isEqualTo(views);
-            assertThat(hash).containsKey("other:other");
-            assertThat(redis.pttl(key)).isPositive();
+          String key = keys.articleSources(article, hour);
+          Map<String, String> hash = redis.hgetall(key);
+          Map<String, Long> sources = new java.util.TreeMap<>();
+          long slots = 0;
+          for (Map.Entry<String, String> field : hash.entrySet()) {
+            if (Source.ofLabel(field.getKey()) != null) {
+              sources.put(field.getKey(), Long.parseLong(field.getValue()));
+            } else if (field.getKey().contains("@")) {
+              slots += Long.parseLong(field.getValue());
+            }
           }
+          assertThat(sources.size()).as(key).isBetween(perArticle, kept);
+          assertThat(hash.get("#")).isEqualTo(Integer.toString(sources.size()));
+          assertThat(sources.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(views);
+          assertThat(slots).isEqualTo(views);
+          assertThat(sources).containsKey("other:other");
+          assertThat(hash.size()).isLessThanOrEqualTo(1 + 2 * kept); // one five-minute slot in this test
+          assertThat(redis.pttl(key)).isPositive();
           Map<String, String> minuteHash = redis.hgetall(keys.minute(keys.shardOf(article), minute));
           long sourceFields = minuteHash.keySet().stream().filter(f -> f.startsWith(article + "\ts:")).count();
-          assertThat(sourceFields).isBetween(1L, 2L * (perArticle + Medium.values().length));
+          assertThat(sourceFields).isBetween(1L, (long) kept);
         }
         for (int shard = 0; shard < keys.shards(); shard++) {
-          String key = keys.siteSources(shard, BucketSize.FIVE_MINUTES, bucket);
+          String key = keys.siteSources(shard, hour);
           if (redis.exists(key) == 1) {
-            assertThat(redis.hlen(key)).isLessThanOrEqualTo(SourceBounds.DEFAULT.perShard() + Medium.values().length);
+            long fields = redis.hkeys(key).stream().filter(f -> Source.ofLabel(f) != null).count();
+            assertThat(fields).isLessThanOrEqualTo(SourceBounds.DEFAULT.perShard() + Medium.values().length);
             assertThat(redis.pttl(key)).isPositive();
           }
         }
@@ -104,7 +116,7 @@ class JunkReferrersTest {
           assertThat(redis.pttl(key)).as(key).isPositive();
           sourceBytes += redis.memoryUsage(key);
         }
-        // 4 articles × 2 hashes of at most 28 small fields each.
+        // 4 articles' hashes of at most 57 small fields each.
         assertThat(sourceBytes).isLessThan(SOURCE_KEYS_BOUND_BYTES);
         long during = usedMemory(redis);
         // The views' dedup markers live one dedup window; what the junk leaves is what stays after them.

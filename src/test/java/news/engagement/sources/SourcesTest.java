@@ -128,6 +128,15 @@ class SourcesTest {
       }
       assertThat(labels(sources(service, "/v1/editor/sources?window=7d"))).isEqualTo(site);
 
+      // The last hour is the current five-minute bucket and the eleven before it, across the hour's end.
+      String one = expected.keySet().iterator().next();
+      clock.advance(Duration.ofMinutes(55)); // 01:05: the 00:10 bucket is the twelfth
+      assertThat(labels(sources(service, "/v1/editor/articles/" + one + "/sources?window=1h")))
+          .isEqualTo(expected.get(one));
+      clock.advance(Duration.ofMinutes(5)); // 01:10: it is gone from the last hour, not from the day
+      assertThat(sources(service, "/v1/editor/articles/" + one + "/sources?window=1h").getJsonArray("items")).isEmpty();
+      assertThat(labels(sources(service, "/v1/editor/sources?window=24h"))).isEqualTo(site);
+
       // Editors only, and bad parameters are told apart.
       assertThat(service.get("/v1/editor/sources?window=1h").statusCode()).isEqualTo(401);
       assertThat(editorGet(service, "/v1/editor/sources?window=2h").statusCode()).isEqualTo(400);
