@@ -367,13 +367,14 @@ local function bump(key, field, n)
 end
 
 -- Adds n to a source of a capped hour hash (and to its five-minute slot); a source that would pass the
--- cap is counted as "<medium>:other". Answers the label it counted under and whether the hash is new.
+-- cap is counted as "<medium>:other" (direct and the "other"s are never refused: at most 9 of them).
+-- Answers the label it counted under and whether the hash is new.
 local function addSource(key, label, n, cap)
   local fresh = false
   if bump(key, label, n) == n then
     local kept = bump(key, '#', 1)
     local colon = string.find(label, ':', 1, true)
-    if kept > cap and string.sub(label, colon + 1) ~= 'other' then
+    if kept > cap and label ~= DIRECT and string.sub(label, colon + 1) ~= 'other' then
       -- Taken back at once; the undo entries below cancel those of the two bumps above.
       redis.call('HINCRBY', key, '#', -1)
       did('HINCRBY', key, '#', 1)
