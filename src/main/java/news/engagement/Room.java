@@ -3,6 +3,7 @@ package news.engagement;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import news.engagement.ingest.Attention;
+import news.engagement.ingest.Attribution;
 
 /**
  * A feature with a room of its own (e.g. {@code presence/}) that {@link Service} wires with one line:
@@ -18,6 +19,11 @@ public interface Room {
   /** What the intake tells the room about pings and views. */
   default Attention attention() {
     return Attention.NONE;
+  }
+
+  /** How the intake labels a person's view with its traffic source (one room offers it). */
+  default Attribution attribution() {
+    return Attribution.NONE;
   }
 
   /** Writes what it holds and lets go; never fails. */

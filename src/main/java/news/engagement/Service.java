@@ -24,6 +24,7 @@ import news.engagement.counting.Limits;
 import news.engagement.health.Health;
 import news.engagement.history.History;
 import news.engagement.ingest.Attention;
+import news.engagement.ingest.Attribution;
 import news.engagement.ingest.EventValidator;
 import news.engagement.ingest.EventsHandler;
 import news.engagement.ingest.Intake;
@@ -48,6 +49,7 @@ import news.engagement.query.Trending;
 import news.engagement.query.TrendingHandler;
 import news.engagement.query.WidgetHandler;
 import news.engagement.redis.RedisStore;
+import news.engagement.sources.Sources;
 import news.engagement.visitor.AgentClassifier;
 import news.engagement.visitor.ClientAddress;
 import news.engagement.visitor.VisitorIds;
@@ -170,7 +172,9 @@ public final class Service {
     return List.of(
         new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, clock,
             Shutdown.drainTimeout(config)),
-        metadata);
+        metadata,
+        new Sources(config.site(), redis, keys, history.clickhouse(), new ReadCache.Settings(config.readCacheTtl(),
+            config.readCacheMaxStale(), nanoTime, registry), clock));
   }
 
   /** The lists' labels: the metadata room's, once it exists. */
@@ -194,7 +198,8 @@ public final class Service {
 
   private Front front(VisitorIds visitorIds) {
     Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics,
-        Attention.all(rooms.stream().map(Room::attention).toList()), metadata);
+        Attention.all(rooms.stream().map(Room::attention).toList()), metadata,
+        Attribution.first(rooms.stream().map(Room::attribution).toList()));
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);

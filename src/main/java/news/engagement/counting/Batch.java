@@ -137,8 +137,45 @@ final class Batch {
       if (p != null) {
         event(a, "p", "", Integer.toString(p));
       }
+      sources(list, article, keys, bucketStart, k, a);
     });
+    // Trailing section of the traffic sources (apply-batch.lua, "traffic sources"): the shard's hour
+    // source hash last in KEYS, the bounds and the five-minute slot last in ARGV.
+    long hour = BucketSize.HOUR.startOf(bucketStart);
+    k.add(keys.siteSources(shard, hour));
+    SourceBounds bounds = SourceBounds.DEFAULT;
+    a.add(Integer.toString(bounds.perArticle()));
+    a.add(Integer.toString(bounds.perShard()));
+    a.add(Long.toString(bounds.ttl().toSeconds()));
+    a.add(Long.toString((bucketStart - hour) / BucketSize.FIVE_MINUTES.length().toSeconds()));
     return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
+  }
+
+  /**
+   * The end of an article's group: the number m of distinct sources of its views, the m labels, and each
+   * view event's label number (1..m, 0 for none) joined by ',' ("" when every view has the first); when
+   * m > 0 also its hour source hash in KEYS, after its dedup keys.
+   */
+  private static void sources(List<Countable> events, String article, Keys keys, long bucketStart, List<String> k,
+      List<String> a) {
+    Map<String, Integer> labels = new LinkedHashMap<>();
+    StringBuilder perView = new StringBuilder();
+    boolean allFirst = true;
+    for (Countable e : events) {
+      if (e.type() != CountedType.VIEW) {
+        continue;
+      }
+      int index = e.source().isEmpty() ? 0 : labels.computeIfAbsent(e.source(), l -> labels.size() + 1);
+      allFirst &= index == 1;
+      perView.append(perView.length() == 0 ? "" : ",").append(index);
+    }
+    a.add(Integer.toString(labels.size()));
+    if (labels.isEmpty()) {
+      return;
+    }
+    a.addAll(labels.keySet());
+    a.add(allFirst ? "" : perView.toString());
+    k.add(keys.articleSources(article, BucketSize.HOUR.startOf(bucketStart)));
   }
 
   private static void event(List<String> args, String code, String visitor, String detail) {

@@ -208,6 +208,22 @@ public final class Keys {
     return base(shard) + "da:" + windowStartMillis;
   }
 
+  // ---- traffic sources (counted views by "medium:source"; see docs/sources.md) ----------------------
+  // Per article and hour, TTL the shorter of the article's TTL and SourceBounds.ttl: sa, a hash of
+  // "<label>" (the hour's views), "<label>@<slot>" (five-minute slot 0..11's) and "#" (sources kept, at
+  // most SourceBounds.perArticle; the rest as "<medium>:other"). The same per shard, for the site: sb.
+  // Per minute they are fields "<article>\ts:<medium>:<source>" of the minute hash (history flushes them).
+
+  /** Hash of an article's counted views by source within one hour (and its five-minute slots). */
+  public String articleSources(String article, long hourStartEpochSeconds) {
+    return base(shardOf(article)) + "sa:" + hourStartEpochSeconds + ":" + article;
+  }
+
+  /** Hash of the shard's counted views by source within one hour (site-wide sources, merged by readers). */
+  public String siteSources(int shard, long hourStartEpochSeconds) {
+    return base(shard) + "sb:" + hourStartEpochSeconds;
+  }
+
   /** The last batch sequence a batcher applied on the shard, with that batch's result. */
   public String watermark(int shard, String batcherId) {
     return base(shard) + "wm:" + batcherId;

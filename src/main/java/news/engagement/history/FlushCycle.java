@@ -79,8 +79,12 @@ final class FlushCycle {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
-  /** One dirty minute as read: its generation, its version, and its rows not yet in ClickHouse. */
-  record Minute(int shard, long epochSecond, long generation, long version, List<HistoryRow> rows) {
+  /** One dirty minute as read: its generation, its version, and its rows (and source rows) not yet in ClickHouse. */
+  record Minute(int shard, long epochSecond, long generation, long version, List<HistoryRow> rows,
+      List<SourceRow> sourceRows) {
+    Minute(int shard, long epochSecond, long generation, long version, List<HistoryRow> rows) {
+      this(shard, epochSecond, generation, version, rows, List.of());
+    }
   }
 
   /**
@@ -97,6 +101,12 @@ final class FlushCycle {
     List<HistoryRow> rows() {
       List<HistoryRow> all = new ArrayList<>();
       minutes.forEach(m -> all.addAll(m.rows()));
+      return all;
+    }
+
+    List<SourceRow> sourceRows() {
+      List<SourceRow> all = new ArrayList<>();
+      minutes.forEach(m -> all.addAll(m.sourceRows()));
       return all;
     }
 
@@ -208,8 +218,21 @@ final class FlushCycle {
       chain = chain.compose(v -> context.executeBlocking(() -> body(chunk))
           .compose(body -> clickhouse.insertJsonLines(Schema.ROWS_TABLE, body)));
     }
+    // The minutes' views by traffic source, before the acknowledgement like the rows above.
+    List<SourceRow> sources = snapshot.sourceRows();
+    for (int from = 0; from < sources.size(); from += limits.rowsPerInsert()) {
+      List<SourceRow> chunk = sources.subList(from, Math.min(sources.size(), from + limits.rowsPerInsert()));
+      chain = chain.compose(v -> context.executeBlocking(() -> sourceBody(chunk))
+          .compose(body -> clickhouse.insertJsonLines(SourcesSchema.ROWS_TABLE, body)));
+    }
     int sent = rows;
     return chain.map(v -> sent);
+  }
+
+  private static Buffer sourceBody(List<SourceRow> rows) {
+    StringBuilder out = new StringBuilder(rows.size() * 160);
+    rows.forEach(row -> row.appendJsonLine(out));
+    return Buffer.buffer(out.toString());
   }
 
   private static Buffer body(List<HistoryRow> rows) {

@@ -9,13 +9,18 @@ import java.util.Map;
  * Reads one minute hash as the batch script writes it (counting/apply-batch.lua, {@code writeMinute}):
  * fields {@code <article>\t<column>} with cumulative counts, {@code <article>\t~} with the version of the
  * batch that last changed the article, {@code __v} (version), {@code __g} (generation) and {@code __f}
- * (the version up to which ClickHouse has every change of this generation, set by ack-flush.lua).
+ * (the version up to which ClickHouse has every change of this generation, set by ack-flush.lua), and
+ * per article and traffic source {@code <article>\ts:<medium>:<source>} with its cumulative counted views
+ * (direct views have no field: they are the article's views that no source field claims).
  */
 final class MinuteHash {
   static final String VERSION = "__v";
   static final String GENERATION = "__g";
   static final String FLUSHED = "__f";
   private static final String CHANGED_AT = "~";
+  private static final String SOURCE = "s:";
+  private static final String DIRECT_MEDIUM = "direct";
+  private static final String DIRECT_SOURCE = "direct";
 
   private MinuteHash() {
   }
@@ -26,10 +31,16 @@ final class MinuteHash {
     long generation = number(hash.get(GENERATION));
     long flushed = number(hash.get(FLUSHED));
     Map<String, long[]> byArticle = new LinkedHashMap<>();
+    Map<String, Map<String, Long>> sources = new LinkedHashMap<>();
     for (Map.Entry<String, String> field : hash.entrySet()) {
       int tab = field.getKey().lastIndexOf('\t');
       if (tab <= 0) {
         continue; // __v, __g, __f
+      }
+      if (field.getKey().startsWith(SOURCE, tab + 1)) {
+        sources.computeIfAbsent(field.getKey().substring(0, tab), a -> new LinkedHashMap<>())
+            .put(field.getKey().substring(tab + 1 + SOURCE.length()), Long.parseLong(field.getValue()));
+        continue;
       }
       int column = column(field.getKey().substring(tab + 1));
       if (column < 0) {
@@ -40,12 +51,28 @@ final class MinuteHash {
       values[column] = Long.parseLong(field.getValue());
     }
     List<HistoryRow> rows = new ArrayList<>();
+    List<SourceRow> sourceRows = new ArrayList<>();
     byArticle.forEach((article, v) -> {
       if (v[4] < 0 || v[4] > flushed) {
         rows.add(new HistoryRow(article, minute, generation, v[0], v[1], v[2], v[3], version));
+        // An article's sources change only with its views, so they are as new as its "~" mark.
+        long claimed = 0;
+        for (Map.Entry<String, Long> source : sources.getOrDefault(article, Map.of()).entrySet()) {
+          int colon = source.getKey().indexOf(':');
+          if (colon > 0) {
+            sourceRows.add(new SourceRow(article, minute, generation, source.getKey().substring(0, colon),
+                source.getKey().substring(colon + 1), source.getValue(), version));
+            claimed += source.getValue();
+          }
+        }
+        // Direct views have no field of their own (apply-batch.lua): they are the views no source claims.
+        if (v[0] > claimed) {
+          sourceRows.add(new SourceRow(article, minute, generation, DIRECT_MEDIUM, DIRECT_SOURCE, v[0] - claimed,
+              version));
+        }
       }
     });
-    return new FlushCycle.Minute(shard, minute, generation, version, rows);
+    return new FlushCycle.Minute(shard, minute, generation, version, rows, sourceRows);
   }
 
   private static int column(String name) {

@@ -89,7 +89,8 @@ final class SchemaInstaller {
         // retries (its minutes stay dirty in Redis, for this version's flusher) instead of being missed.
         .compose(legacy -> legacy ? clickhouse.execute(Schema.rename(db, Schema.LEGACY_TABLE, Schema.MIGRATING_TABLE))
             .compose(v -> finishMigration(db)) : Future.succeededFuture())
-        .compose(v -> clickhouse.execute(Schema.createView(single, db)));
+        .compose(v -> clickhouse.execute(Schema.createView(single, db)))
+        .compose(v -> run(SourcesSchema.create(single, db)));
   }
 
   /**
@@ -101,7 +102,8 @@ final class SchemaInstaller {
     return clickhouse.execute(layout.createDatabase(db))
         .compose(v -> run(Schema.createRowsTable(layout, db)))
         .compose(v -> expectEngine(layout, db, Schema.ROWS_TABLE))
-        .compose(v -> clickhouse.execute(Schema.createView(layout, db)));
+        .compose(v -> clickhouse.execute(Schema.createView(layout, db)))
+        .compose(v -> run(SourcesSchema.create(layout, db)));
   }
 
   private Future<Void> run(java.util.List<String> statements) {

@@ -25,6 +25,7 @@ public final class Intake {
   private final EngagementMetrics metrics;
   private final Attention attention;
   private final PageViews pages;
+  private final Attribution attribution;
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics) {
     this(agents, visitors, batcher, metrics, Attention.NONE);
@@ -32,18 +33,22 @@ public final class Intake {
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
       Attention attention) {
-    this(agents, visitors, batcher, metrics, attention, PageViews.NONE);
+    this(agents, visitors, batcher, metrics, attention, PageViews.NONE, Attribution.NONE);
   }
 
-  /** {@code pages} hears the page of every person's accepted view (the metadata crawl). */
+  /**
+   * {@code pages} hears the page of every person's accepted view (the metadata crawl); {@code attribution}
+   * names each view's traffic source.
+   */
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
-      Attention attention, PageViews pages) {
+      Attention attention, PageViews pages, Attribution attribution) {
     this.agents = Objects.requireNonNull(agents, "agents");
     this.visitors = Objects.requireNonNull(visitors, "visitors");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.attention = Objects.requireNonNull(attention, "attention");
     this.pages = Objects.requireNonNull(pages, "pages");
+    this.attribution = Objects.requireNonNull(attribution, "attribution");
   }
 
   /** Who sent a request: classified and hashed once, however many events the request carries. */
@@ -84,7 +89,8 @@ public final class Intake {
     }
     String network = event.network() == null ? null : event.network().wireName();
     String address = type == CountedType.VIEW ? address(sender) : "";
-    if (!batcher.offer(new Countable(type, event.article(), visitor, network, address))) {
+    String source = type == CountedType.VIEW ? attribution.label(event.url(), event.referrer()) : "";
+    if (!batcher.offer(new Countable(type, event.article(), visitor, network, address, source))) {
       metrics.dropped(DropReason.OVERLOAD, 1);
       return Outcome.OVERLOAD;
     }

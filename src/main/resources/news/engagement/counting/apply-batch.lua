@@ -15,13 +15,15 @@
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
 --   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
 --   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
---   dedup key per view or share event of that article, in event order.
+--   dedup key per view or share event of that article, in event order, then (when its views have
+--   sources) its hour source hash; last, the shard's hour source hash ("traffic sources" below).
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
 --   address group may add to an article per dedup window (0 = no bound),
 --   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail.
 --   code v = view (detail = address group, or ''), s = share (detail = network), l = like,
---   u = unlike, p = previews (detail = count).
+--   u = unlike, p = previews (detail = count); then the article's sources ("traffic sources" below);
+--   last, four source bounds.
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
 --   shares, sharesDuplicate, previews, viewsCapped (new visitors' views past the address bound),
 --   replayed (true when the watermark already had this sequence).
@@ -83,11 +85,15 @@ end
 local function decide(article, touch, n, ai, ki)
   local st = {article = article, touch = touch, counts = KEYS[ki], uniques = KEYS[ki + 1], likers = KEYS[ki + 2],
     bucketHll = KEYS[ki + 3], x = {views = 0, likes = 0, shares = 0, previews = 0}, nets = {}, netOrder = {},
-    visitors = {}, byAddress = {}, addressOrder = {}}
+    visitors = {}, byAddress = {}, addressOrder = {}, viewAt = {}}
   ki = ki + 4
   local x = st.x
+  local viewEvents = 0
   for e = 0, n - 1 do
     local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
+    if code == 'v' then
+      viewEvents = viewEvents + 1
+    end
     if code == 'v' or code == 's' then
       local seen = KEYS[ki]
       ki = ki + 1
@@ -96,6 +102,7 @@ local function decide(article, touch, n, ai, ki)
         if code == 'v' then
           x.views = x.views + 1
           st.visitors[#st.visitors + 1] = visitor
+          st.viewAt[#st.visitors] = viewEvents
           r.views = r.views + 1
           if detail ~= '' then
             if not st.byAddress[detail] then
@@ -231,6 +238,7 @@ local function write(st)
     redis.call('EXPIRE', st.likers, ttl)
     redis.call('EXPIRE', st.bucketHll, math.min(ttl, bucketTtl))
   end
+  return viewsTotal
 end
 
 -- The minute hash: cumulative "<article>\t<column>" fields, and per changed article "<article>\t~" = the
@@ -317,19 +325,142 @@ local function writeTop(metric)
   end
 end
 
+-- ---- traffic sources (news.engagement.sources, docs/sources.md) -----------------------------------
+-- Trailing ARGV: sources kept per article and hour, per shard and hour, TTL (s) of the hour hashes, and
+-- the batch's five-minute slot in its hour (0..11). Trailing KEYS: the shard's hour source hash. Per
+-- article, after its events: m (distinct sources of its views), the m labels "medium:source", and each
+-- view event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 one more
+-- KEY after its dedup keys: its hour source hash. An hour hash holds per source "<label>" (the hour's
+-- views) and "<label>@<slot>" (the five-minute slot's), and "#" the number of sources it keeps.
+-- A counted view (not a duplicate, not past the address bound) adds 1 to its source: per article and
+-- batch two HINCRBY per distinct source, and a minute-hash field "<article>\ts:<label>" (written with
+-- the other minute fields) except for direct views.
+local SOURCE_ARGS = 4
+local sourceCap, siteSourceCap = tonumber(ARGV[#ARGV - 3]), tonumber(ARGV[#ARGV - 2])
+local sourceTtl, sourceSlot = tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV]
+-- The most common source is implicit in the minute hash: the flusher counts as direct the views no
+-- source field claims (history/MinuteHash), so a direct view costs the minute no field of its own.
+local DIRECT = 'direct:direct'
+local siteSources, siteSourceOrder = {}, {}
+
+local function readSources(st, ai, ki)
+  local m = tonumber(ARGV[ai])
+  if m == 0 then
+    return ai + 1, ki
+  end
+  st.labels = {}
+  for i = 1, m do
+    st.labels[i] = ARGV[ai + i]
+  end
+  local perView = ARGV[ai + m + 1]
+  if perView ~= '' then
+    st.labelOf = {}
+    for index in string.gmatch(perView, '%d+') do
+      st.labelOf[#st.labelOf + 1] = tonumber(index)
+    end
+  end
+  st.sourceKey = KEYS[ki]
+  return ai + m + 2, ki + 1
+end
+
+local function bump(key, field, n)
+  local total = redis.call('HINCRBY', key, field, n)
+  undoIncrement(key, field, n, total)
+  return total
+end
+
+-- Adds n to a source of a capped hour hash (and to its five-minute slot); a source that would pass the
+-- cap is counted as "<medium>:other" (direct and the "other"s are never refused: at most 9 of them).
+-- Answers the label it counted under and whether the hash is new.
+local function addSource(key, label, n, cap)
+  local fresh = false
+  if bump(key, label, n) == n then
+    local kept = bump(key, '#', 1)
+    local colon = string.find(label, ':', 1, true)
+    if kept > cap and label ~= DIRECT and string.sub(label, colon + 1) ~= 'other' then
+      -- Taken back at once; the undo entries below cancel those of the two bumps above.
+      redis.call('HINCRBY', key, '#', -1)
+      did('HINCRBY', key, '#', 1)
+      redis.call('HDEL', key, label)
+      did('HINCRBY', key, label, n)
+      label = string.sub(label, 1, colon) .. 'other'
+      if bump(key, label, n) == n then
+        bump(key, '#', 1)
+      end
+    end
+    fresh = kept == 1
+  end
+  bump(key, label .. '@' .. sourceSlot, n)
+  return label, fresh
+end
+
+local function writeSources(st, viewsTotal)
+  if not st.labels or st.x.views <= 0 then
+    return
+  end
+  local counts, order = {}, {}
+  for i = 1, #st.visitors do
+    if not (st.dropped and st.dropped[i]) then
+      local label = st.labels[st.labelOf and st.labelOf[st.viewAt[i]] or 1]
+      if label then
+        if not counts[label] then
+          counts[label] = 0
+          order[#order + 1] = label
+        end
+        counts[label] = counts[label] + 1
+      end
+    end
+  end
+  local ttl = viewsTotal >= vouchViews and vouchedTtl or probationTtl
+  local vouched = viewsTotal >= vouchViews and viewsTotal - st.x.views < vouchViews
+  local fresh = false
+  for _, label in ipairs(order) do
+    local n = counts[label]
+    local kept, new = addSource(st.sourceKey, label, n, sourceCap)
+    fresh = fresh or new
+    if kept ~= DIRECT then
+      addMinute(st.article, 's:' .. kept, n)
+    end
+    if not siteSources[kept] then
+      siteSources[kept] = 0
+      siteSourceOrder[#siteSourceOrder + 1] = kept
+    end
+    siteSources[kept] = siteSources[kept] + n
+  end
+  if fresh or st.touch or vouched then
+    redis.call('EXPIRE', st.sourceKey, math.min(ttl, sourceTtl))
+  end
+end
+
+local function writeSiteSources()
+  if #siteSourceOrder == 0 then
+    return
+  end
+  local key = KEYS[#KEYS]
+  local fresh = touchBuckets
+  for _, label in ipairs(siteSourceOrder) do
+    fresh = select(2, addSource(key, label, siteSources[label], siteSourceCap)) or fresh
+  end
+  if fresh then
+    redis.call('EXPIRE', key, sourceTtl)
+  end
+end
+
 local function body()
   local ai, ki = 10, 8
   local articles = {}
-  while ai <= #ARGV do
+  while ai <= #ARGV - SOURCE_ARGS do
     local article, touch, n = ARGV[ai], ARGV[ai + 1] == '1', tonumber(ARGV[ai + 2])
     local st
     st, ki, ai = decide(article, touch, n, ai + 3, ki)
+    ai, ki = readSources(st, ai, ki)
     articles[#articles + 1] = st
   end
   boundAddresses(articles)
   for _, st in ipairs(articles) do
-    write(st)
+    writeSources(st, write(st))
   end
+  writeSiteSources()
   writeMinute()
   writeTop('views')
   writeTop('likes')

@@ -180,12 +180,38 @@
     box.appendChild(svg);
   }
 
+  // Traffic sources: the chosen article's and the whole site's, in the chosen window (text only).
+  function showSources(id, answer) {
+    var total = answer.views || 0;
+    fillTable(id, answer.items || [], function (row, item) {
+      cell(row, item.medium, 'medium'); cell(row, item.source, 'source'); cell(row, number(item.views), 'num');
+      cell(row, total ? number(100 * item.views / total, 1) + '\u00a0%' : '\u2013', 'num');
+    });
+    $(id + '-error').textContent = '';
+  }
+
+  function loadSourcesOf(id, path) {
+    return api(path, true).then(function (answer) { showSources(id, answer); }, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $(id + '-error').textContent = 'Sources unavailable: ' + err.message; }
+    });
+  }
+
+  function loadSources() {
+    var win = 'window=' + $('sources-window').value + '&limit=10';
+    var site = loadSourcesOf('site-sources', '/v1/editor/sources?' + win);
+    if (!article) { return site; }
+    $('article-sources-title').textContent = 'This article: ' + article;
+    return Promise.all([site, loadSourcesOf('article-sources',
+      '/v1/editor/articles/' + encodeURIComponent(article) + '/sources?' + win)]);
+  }
+
   function choose(id) {
     article = id;
     $('article').value = id;
     history.replaceState(null, '', '?article=' + encodeURIComponent(id));
     loadChart();
     loadSummary();
+    loadSources();
   }
 
   // ---- Reading now and one article's attention (presence): refreshed every few seconds, on its own timer.
@@ -265,7 +291,7 @@
 
   function refreshAll() {
     clearTimeout(timer);
-    return Promise.all([loadTop(), loadRising(), loadChart()]).then(scheduleRefresh);
+    return Promise.all([loadTop(), loadRising(), loadChart(), loadSources()]).then(scheduleRefresh);
   }
 
   function showDesk(on) {
@@ -281,7 +307,7 @@
       showRising(trending);
       $('article').value = article;
       startNow();
-      return Promise.all([loadTop(), loadChart()]).then(scheduleRefresh);
+      return Promise.all([loadTop(), loadChart(), loadSources()]).then(scheduleRefresh);
     }, function (err) { signOut(authMessage(err)); });
   }
 
@@ -302,6 +328,7 @@
   $('window').addEventListener('change', loadTop);
   $('range').addEventListener('change', loadChart);
   $('chart-metric').addEventListener('change', loadChart);
+  $('sources-window').addEventListener('change', loadSources);
   $('chart-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = $('article').value.trim();

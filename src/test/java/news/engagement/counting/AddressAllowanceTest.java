@@ -23,6 +23,9 @@ class AddressAllowanceTest {
     assertThat(allowance.admit(view("a", "g1"), now).address()).isEqualTo("g1");
     assertThat(allowance.admit(view("b", "g1"), now).address()).as("another article").isEmpty();
     assertThat(allowance.admit(view("a", "g2"), now).address()).as("another address").isEmpty();
+    Countable sourced = new Countable(CountedType.VIEW, "c", "visitor", null, "g3", "search:google");
+    assertThat(allowance.admit(sourced, now)).as("only the address goes").isEqualTo(
+        new Countable(CountedType.VIEW, "c", "visitor", null, "", "search:google"));
     // The script bounds what remains: together exactly the configured bound on one instance.
     assertThat(AddressAllowance.forScript(LIMITS).maxViewsPerAddress() + AddressAllowance.MAX_ALLOWANCE).isEqualTo(500);
     // A new dedup window starts every pair afresh, as the script's counter does.

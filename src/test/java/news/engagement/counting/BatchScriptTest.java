@@ -129,6 +129,43 @@ class BatchScriptTest {
   }
 
   @Test
+  void aFailedBatchTakesBackItsSourcesAlsoOnesFoldedPastTheCap() {
+    String good = article("sources");
+    String poisoned = sameShardAs(good, "poisoned");
+    int shard = keys.shardOf(good);
+    int cap = SourceBounds.DEFAULT.perArticle();
+    List<Countable> full = new java.util.ArrayList<>();
+    for (int i = 0; i < cap; i++) {
+      full.add(new Countable(CountedType.VIEW, good, "reader-" + i, null, "", "other:site-" + i + ".example"));
+    }
+    apply(Batch.of(shard, 1, NOW, full));
+    String hourHash = keys.articleSources(good, BucketSize.HOUR.startOf(BUCKET));
+    Map<String, String> before = redis.hgetall(hourHash);
+    assertThat(before).containsEntry("#", Integer.toString(cap)).containsEntry("other:site-0.example", "1");
+
+    redis.set(keys.counts(poisoned), "not a hash");
+    Batch failing = Batch.of(shard, 2, NOW, List.of(
+        new Countable(CountedType.VIEW, good, "reader-a", null, "", "other:site-0.example"),
+        new Countable(CountedType.VIEW, good, "reader-b", null, "", "social:facebook"), // past the cap: social:other
+        new Countable(CountedType.VIEW, good, "reader-c", null, "", "direct:direct"), // never refused
+        new Countable(CountedType.VIEW, poisoned, "reader-a", null, "", "search:google")));
+    assertThatThrownBy(() -> apply(failing)).hasMessageContaining("WRONGTYPE");
+    assertThat(redis.hgetall(hourHash)).isEqualTo(before);
+
+    Batch.Outcome alone = apply(failing.only(good, 3));
+    assertThat(alone.counted().get(CountedType.VIEW)).isEqualTo(3);
+    Map<String, String> after = redis.hgetall(hourHash);
+    assertThat(after).containsEntry("other:site-0.example", "2").containsEntry("social:other", "1")
+        .containsEntry("direct:direct", "1").doesNotContainKey("social:facebook")
+        .containsEntry("#", Integer.toString(cap + 2));
+    assertThat(redis.ttl(hourHash)).isPositive();
+    // The minute hash: one field per source but direct (the flusher counts the views no field claims).
+    String minute = keys.minute(shard, NOW / 1000 - (NOW / 1000) % 60);
+    assertThat(redis.hget(minute, good + "\ts:social:other")).isEqualTo("1");
+    assertThat(redis.hget(minute, good + "\ts:direct:direct")).isNull();
+  }
+
+  @Test
   void everyKeyTheScriptWritesIsOnTheArticlesShardAndExpires() {
     String a = article("ttl");
     Batch batch = Batch.of(keys.shardOf(a), 1, NOW, List.of(

@@ -68,11 +68,16 @@ class CoalescingTest {
       assertThat(roundTrips).as("one script call per shard").isEqualTo(shards);
       // Per article and batch: one HINCRBY per counter on its totals; the minute hash and the top buckets
       // are written with one HMGET/HSET and ZMSCORE/ZADD per shard, never per event.
-      assertThat(calls.get("hincrby")).isLessThanOrEqualTo(ARTICLES * 2);
+      // Traffic sources (docs/sources.md): per article and batch two HINCRBY per distinct source into its
+      // hour hash (the hour's and the five-minute slot's), per shard the same into the site's; a source
+      // new to a hash costs one more (its count of sources), a new hash its EXPIRE. These views have no
+      // referrer: one source, "direct:direct".
+      assertThat(calls.get("hincrby")).isLessThanOrEqualTo(ARTICLES * 2 + ARTICLES * 3 + shards * 3);
       assertThat(calls.get("zincrby")).isNull();
       assertThat(calls.get("hset")).isEqualTo(shards);
       // Per view its dedup SET, per like its SADD; per article: totals, two HyperLogLogs, TTLs; per shard: a dozen.
-      assertThat(total).as("%s", calls).isLessThanOrEqualTo(800 + 200 + ARTICLES * 8L + 4 + shards * 12);
+      assertThat(total).as("%s", calls).isLessThanOrEqualTo(800 + 200 + ARTICLES * 8L + 4 + shards * 12
+          + ARTICLES * 4L + shards * 4);
       assertThat(service.article("coalesce-" + run + "-3").getLong("views")).isEqualTo(50); // every 20th event from 3: all views
       assertThat(service.article("coalesce-" + run + "-4").getLong("likes")).isEqualTo(50);
     } finally {

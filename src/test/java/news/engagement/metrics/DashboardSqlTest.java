@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import news.engagement.history.Schema;
 import news.engagement.presence.Presence;
+import news.engagement.history.SourcesSchema;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,19 @@ class DashboardSqlTest {
         + "('" + POPULAR + "', '2026-02-07 10:05:00', 90, 3, 2), "
         + "('" + QUIET + "', '2026-02-07 10:06:00', 20, 1, 1), "
         + "('" + QUIET + "', '2026-02-07 12:00:00', 500, 9, 1)");
+
+    for (String statement : SourcesSchema.create(TestStores.clickhouseLayout(), DB)) {
+      sql(statement);
+    }
+    // The same views by source; POPULAR's google row of 10:05 replaced by a newer version as well.
+    sql("INSERT INTO " + DB + "." + SourcesSchema.ROWS_TABLE
+        + " (article_id, minute, generation, medium, source, views, version) VALUES "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 0, 'search', 'google', 1, 1), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 0, 'search', 'google', 5, 2), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 0, 'direct', 'direct', 2, 2), "
+        + "('" + POPULAR + "', '2026-02-07 10:06:00', 0, 'messenger', 'telegram', 5, 3), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 0, 'search', 'google', 3, 4), "
+        + "('" + QUIET + "', '2026-02-07 12:00:00', 0, 'direct', 'direct', 100, 5)");
   }
 
   @Test
@@ -68,6 +82,22 @@ class DashboardSqlTest {
     // The counts are untouched by the engaged rows beside them.
     JsonObject totals = select(expand(only("Totals").text())).getJsonObject(0);
     assertThat(number(totals, "views")).isEqualTo(15);
+  }
+
+  @Test
+  void trafficSourcesAddUpToTheViews() throws Exception {
+    JsonArray site = select(expand(only("Traffic sources").text()));
+    assertThat(site).hasSize(3);
+    assertThat(site.getJsonObject(0).getString("source")).isEqualTo("google");
+    assertThat(number(site.getJsonObject(0), "views")).isEqualTo(8);
+    double sum = 0;
+    for (int i = 0; i < site.size(); i++) {
+      sum += number(site.getJsonObject(i), "views");
+    }
+    assertThat(sum).as("the views of the Totals panel").isEqualTo(15);
+    JsonArray article = select(expand(only("Sources of article").text()));
+    assertThat(article).hasSize(3);
+    assertThat(number(article.getJsonObject(0), "views")).isEqualTo(5);
   }
 
   @Test

@@ -1,0 +1,46 @@
+package news.engagement.sources;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Counted views by source, summed over buckets or shards; answers the API's items, most first. */
+final class SourceCounts {
+  private final Map<String, Long> byLabel = new HashMap<>();
+
+  void add(String label, long views) {
+    if (views != 0 && Source.ofLabel(label) != null) {
+      byLabel.merge(label, views, Long::sum);
+    }
+  }
+
+  record Item(Source source, long views) {
+  }
+
+  List<Item> items(int limit) {
+    List<Item> items = new ArrayList<>();
+    byLabel.forEach((label, views) -> items.add(new Item(Source.ofLabel(label), views)));
+    items.sort(Comparator.comparingLong(Item::views).reversed()
+        .thenComparing(i -> i.source().medium().wireName()).thenComparing(i -> i.source().source()));
+    return items.subList(0, Math.min(limit, items.size()));
+  }
+
+  long total() {
+    return byLabel.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  JsonObject toJson(String article, SourceWindow window, int limit) {
+    JsonArray list = new JsonArray();
+    items(limit).forEach(i -> list.add(new JsonObject().put("medium", i.source().medium().wireName())
+        .put("source", i.source().source()).put("views", i.views())));
+    JsonObject json = new JsonObject();
+    if (article != null) {
+      json.put("article", article);
+    }
+    return json.put("window", window.code).put("views", total()).put("items", list);
+  }
+}
