@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import news.engagement.config.Config;
+import news.engagement.conversions.Conversions;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Keys;
 import news.engagement.counting.Limits;
@@ -160,12 +161,19 @@ public final class Service {
   private List<Room> rooms() {
     return List.of(
         new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, clock,
+            Shutdown.drainTimeout(config)),
+        new Conversions(vertx, config, redis, keys, history.clickhouse(), metrics, clock, readSettings(),
             Shutdown.drainTimeout(config)));
+  }
+
+  private ReadCache.Settings readSettings() {
+    return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime, registry);
   }
 
   private Front front(VisitorIds visitorIds) {
     Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics,
-        Attention.all(rooms.stream().map(Room::attention).toList()));
+        Attention.all(rooms.stream().map(Room::attention).toList()),
+        EventValidator.Rules.of(config.conversionGoals(), config.site().origins()));
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);
