@@ -110,6 +110,36 @@
     });
   }
 
+  // What a story brought (conversions and clicks out) for the chosen article, and the stories that
+  // brought most of one goal site-wide: /v1/editor/articles/{id}/conversions and /v1/editor/conversions.
+  function loadConversions() {
+    if (!article) { return Promise.resolve(); }
+    var path = '/v1/editor/articles/' + encodeURIComponent(article) + '/conversions?window=' + $('conversions-window').value;
+    return api(path, true).then(function (c) {
+      var goals = Object.keys(c.conversions || {}).map(function (g) { return { goal: g, n: c.conversions[g] }; })
+        .sort(function (a, b) { return b.n - a.n || (a.goal < b.goal ? -1 : 1); });
+      fillTable('goals', goals, function (row, g) { cell(row, g.goal); cell(row, number(g.n), 'num'); });
+      fillTable('destinations', c.outbound || [], function (row, d) { cell(row, d.destination); cell(row, number(d.clicks), 'num'); });
+      $('conversions-title').textContent = article + ', ' + $('conversions-window').selectedOptions[0].textContent;
+      $('conversions-error').textContent = '';
+    }, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $('conversions-error').textContent = 'Conversions unavailable: ' + err.message; }
+    });
+  }
+
+  function loadFollowers() {
+    var goal = $('followers-goal').value;
+    var path = '/v1/editor/conversions?window=' + $('followers-window').value + '&limit=10' + (goal ? '&goal=' + goal : '');
+    return api(path, true).then(function (list) {
+      $('followers-error').textContent = '';
+      fillTable('followers', list.items || [], function (row, item, i) {
+        cell(row, String(i + 1), 'rank'); articleCell(row, item.article); cell(row, number(item.value), 'num');
+      });
+    }, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $('followers-error').textContent = 'List unavailable: ' + err.message; }
+    });
+  }
+
   function el(name, attrs, text) {
     var node = document.createElementNS(SVG, name);
     Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -163,6 +193,7 @@
     $('article').value = id;
     history.replaceState(null, '', '?article=' + encodeURIComponent(id));
     loadChart();
+    loadConversions();
   }
 
   function scheduleRefresh() {
@@ -174,7 +205,7 @@
 
   function refreshAll() {
     clearTimeout(timer);
-    return Promise.all([loadTop(), loadRising(), loadChart()]).then(scheduleRefresh);
+    return Promise.all([loadTop(), loadRising(), loadChart(), loadConversions(), loadFollowers()]).then(scheduleRefresh);
   }
 
   function showDesk(on) {
@@ -189,7 +220,7 @@
       showDesk(true);
       showRising(trending);
       $('article').value = article;
-      return Promise.all([loadTop(), loadChart()]).then(scheduleRefresh);
+      return Promise.all([loadTop(), loadChart(), loadConversions(), loadFollowers()]).then(scheduleRefresh);
     }, function (err) { signOut(authMessage(err)); });
   }
 
@@ -208,6 +239,9 @@
   $('metric').addEventListener('change', loadTop);
   $('window').addEventListener('change', loadTop);
   $('range').addEventListener('change', loadChart);
+  $('conversions-window').addEventListener('change', loadConversions);
+  $('followers-goal').addEventListener('change', loadFollowers);
+  $('followers-window').addEventListener('change', loadFollowers);
   $('chart-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = $('article').value.trim();
