@@ -11,9 +11,9 @@ import news.engagement.history.ClickHouseLayout;
  * repeated flush changes nothing; {@code article_conversions} is that table read through FINAL (the
  * contract: article_id, minute, kind {@code conversion}|{@code outbound}, name, count).
  */
-final class ConversionSchema {
-  static final String TABLE = "article_conversions_minutes";
-  static final String VIEW = "article_conversions";
+public final class ConversionSchema {
+  public static final String TABLE = "article_conversions_minutes";
+  public static final String VIEW = "article_conversions";
 
   private ConversionSchema() {
   }
@@ -23,7 +23,7 @@ final class ConversionSchema {
   }
 
   /** On a cluster: local tables behind a Distributed one sharded by article, like history's rows. */
-  static List<String> create(ClickHouseLayout layout, String db) {
+  public static List<String> create(ClickHouseLayout layout, String db) {
     List<String> statements = new ArrayList<>();
     statements.add(layout.createDatabase(db));
     statements.addAll(layout.createReplacingTable(db, TABLE,

@@ -60,8 +60,11 @@ class DashboardFilesTest {
     assertThat(queries).isNotEmpty();
     // The table, not the view: 18.16 pushes no WHERE into a view, so every panel would read all history.
     // With FINAL only key columns may be filtered (all versions of a row share them): article_id, minute.
-    assertThat(queries).allSatisfy(q -> assertThat(q.text()).contains("FROM engagement.article_engagement_rows FINAL\n")
-        .containsPattern("WHERE (article_id = \\$\\{article:sqlstring\\} AND )?\\$__timeFilter\\(minute\\)(\n|$)"));
+    // Conversions panels read article_conversions_minutes the same way, also filtered on its key column kind.
+    assertThat(queries).allSatisfy(q -> assertThat(q.text()).containsPattern(
+        "FROM engagement\\.(article_engagement_rows|article_conversions_minutes) FINAL\n")
+        .containsPattern("WHERE (article_id = \\$\\{article:sqlstring\\} AND )?\\$__timeFilter\\(minute\\)"
+            + "( AND kind = '(conversion|outbound)')?(\n|$)"));
     assertThat(queries).anySatisfy(q -> assertThat(q.text()).contains("${article:sqlstring}"));
   }
 

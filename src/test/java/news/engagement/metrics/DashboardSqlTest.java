@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import news.engagement.conversions.ConversionSchema;
 import news.engagement.history.Schema;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +46,42 @@ class DashboardSqlTest {
         + "('" + POPULAR + "', '2026-02-07 10:06:00', 5, -1, 2, 0, 3), "
         + "('" + QUIET + "', '2026-02-07 10:06:00', 3, 1, 0, 1, 4), "
         + "('" + QUIET + "', '2026-02-07 12:00:00', 100, 0, 0, 0, 5)");
+    for (String statement : ConversionSchema.create(TestStores.clickhouseLayout(), DB)) {
+      sql(statement);
+    }
+    // (article, minute, kind, name, count, version): the first follow row is replaced by a newer version.
+    sql("INSERT INTO " + DB + "." + ConversionSchema.TABLE + " (article_id, minute, kind, name, count, version) VALUES "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 'conversion', 'telegram_follow', 1, 1), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 'conversion', 'telegram_follow', 3, 2), "
+        + "('" + POPULAR + "', '2026-02-07 10:06:00', 'conversion', 'newsletter', 1, 3), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 'conversion', 'telegram_follow', 2, 4), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 'outbound', 't.me', 2, 2), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 'outbound', 'youtube.com', 5, 4), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 'outbound', 't.me', 1, 4), "
+        + "('" + QUIET + "', '2026-02-07 12:00:00', 'outbound', 'other', 50, 5)");
+  }
+
+  @Test
+  void conversionsByGoalAndTopDestinationsAddUp() throws Exception {
+    JsonArray byGoal = select(expand(only("Conversions by goal").text()));
+    double follows = 0;
+    double newsletter = 0;
+    for (int i = 0; i < byGoal.size(); i++) {
+      JsonObject row = byGoal.getJsonObject(i);
+      if (row.getString("goal").equals("telegram_follow")) {
+        follows += number(row, "conversions");
+      } else if (row.getString("goal").equals("newsletter")) {
+        newsletter += number(row, "conversions");
+      }
+    }
+    assertThat(follows).as("the replaced row counts once, at its newest version").isEqualTo(5);
+    assertThat(newsletter).isEqualTo(1);
+    JsonArray destinations = select(expand(only("Top outbound destinations").text()));
+    assertThat(destinations).hasSize(2);
+    assertThat(destinations.getJsonObject(0).getString("destination")).isEqualTo("youtube.com");
+    assertThat(number(destinations.getJsonObject(0), "clicks")).isEqualTo(5);
+    assertThat(destinations.getJsonObject(1).getString("destination")).isEqualTo("t.me");
+    assertThat(number(destinations.getJsonObject(1), "clicks")).as("outside the range not counted").isEqualTo(3);
   }
 
   @Test
