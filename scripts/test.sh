@@ -31,10 +31,10 @@ export TEST_CLICKHOUSE_CLUSTER_URLS="http://127.0.0.1:$((ch_port + 10)),http://1
 export TEST_STORES_DIR="$stores"
 mvn -B verify "$@"
 
-# The same counting, top, trending, history, presence and black-box tests once more against the local Redis
+# The same counting, top, trending, history, presence, conversions and black-box tests once more against the local Redis
 # Cluster (3 masters, 3 replicas): the service under test gets REDIS_URL=redis-cluster://...
 # (CLUSTER_TESTS may narrow or widen the list; an empty value skips this pass).
-cluster_tests=${CLUSTER_TESTS-CountingRulesTest,QuarantineTest,JunkIdsTest,TopWindowsTest,TopTraceTest,TrendingTest,TopHttpTest,MinuteFlushTest,TimeseriesTest,ClickHouseOutageTest,LimitsTest,ClusterFaultTest,PresenceTest,PresenceTraceTest,ArticlePresenceTest,MetadataCrawlTest,SourcesTest,JunkReferrersTest}
+cluster_tests=${CLUSTER_TESTS-CountingRulesTest,QuarantineTest,JunkIdsTest,TopWindowsTest,TopTraceTest,TrendingTest,TopHttpTest,MinuteFlushTest,TimeseriesTest,ClickHouseOutageTest,LimitsTest,ClusterFaultTest,PresenceTest,PresenceTraceTest,ArticlePresenceTest,MetadataCrawlTest,SourcesTest,JunkReferrersTest,ConversionsTest}
 if [ -n "$cluster_tests" ]; then
   echo "== the same tests against the Redis Cluster: $cluster_tests"
   TEST_REDIS_MODE=cluster mvn -B verify -Dtest="$cluster_tests" -Dsurefire.failIfNoSpecifiedTests=false \
@@ -45,7 +45,7 @@ fi
 # get CLICKHOUSE_CLUSTER and the first node's URL (CH_CLUSTER_TESTS may narrow or widen the list; an
 # empty value skips this pass). ShardOutageTest runs on the cluster in the first pass already; add
 # ClickHouseOutageTest for the entry node stopped and restarted (passes, 30 s more).
-ch_cluster_tests=${CH_CLUSTER_TESTS-ClickHouseClientTest,MinuteFlushTest,LateBatchTest,CatchUpTest,TimeseriesTest,DashboardSqlTest,PresenceTest,SourcesTest}
+ch_cluster_tests=${CH_CLUSTER_TESTS-ClickHouseClientTest,MinuteFlushTest,LateBatchTest,CatchUpTest,TimeseriesTest,DashboardSqlTest,PresenceTest,SourcesTest,ConversionsTest}
 if [ -n "$ch_cluster_tests" ]; then
   echo "== the history tests against the ClickHouse cluster: $ch_cluster_tests"
   TEST_CLICKHOUSE_MODE=cluster mvn -B verify -Dtest="$ch_cluster_tests" -Dsurefire.failIfNoSpecifiedTests=false \

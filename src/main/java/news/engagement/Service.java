@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import news.engagement.config.Config;
+import news.engagement.conversions.Conversions;
 import news.engagement.counting.Batcher;
 import news.engagement.counting.Keys;
 import news.engagement.counting.Limits;
@@ -174,7 +175,9 @@ public final class Service {
             Shutdown.drainTimeout(config)),
         metadata,
         new Sources(config.site(), redis, keys, history.clickhouse(), new ReadCache.Settings(config.readCacheTtl(),
-            config.readCacheMaxStale(), nanoTime, registry), clock));
+            config.readCacheMaxStale(), nanoTime, registry), clock),
+        new Conversions(vertx, config, redis, keys, history.clickhouse(), metrics, clock, readSettings(),
+            Shutdown.drainTimeout(config)));
   }
 
   /** The lists' labels: the metadata room's, once it exists. */
@@ -196,10 +199,15 @@ public final class Service {
     };
   }
 
+  private ReadCache.Settings readSettings() {
+    return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime, registry);
+  }
+
   private Front front(VisitorIds visitorIds) {
     Intake intake = new Intake(AgentClassifier.standard(), visitorIds, batcher, metrics,
         Attention.all(rooms.stream().map(Room::attention).toList()), metadata,
-        Attribution.first(rooms.stream().map(Room::attribution).toList()));
+        Attribution.first(rooms.stream().map(Room::attribution).toList()),
+        EventValidator.Rules.of(config.conversionGoals(), config.site().origins()));
     RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), clock);
     EventsHandler events = new EventsHandler(intake, new ClientAddress(config.trustedProxies()), limiter, metrics, clock);
     PixelHandler pixel = new PixelHandler(intake, events, limiter);

@@ -40,7 +40,13 @@ public record Config(
     Duration shutdownTimeout,
     Presence presence,
     Optional<String> clickhouseCluster,
-    Site site) {
+    Site site,
+    List<String> conversionGoals) {
+
+  /** The goals a page may report ({@code CONVERSION_GOALS}) when the variable is unset. */
+  public static final List<String> DEFAULT_CONVERSION_GOALS =
+      List.of("telegram_follow", "newsletter", "app_ios", "app_android", "subscribe");
+  private static final java.util.regex.Pattern GOAL = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,32}");
 
   /**
    * Reading now and engaged time: how often each instance writes its coalesced pings to Redis
@@ -93,12 +99,29 @@ public record Config(
             vars.positiveInt("PRESENCE_MAX_PENDING", 100_000),
             vars.duration("PRESENCE_FLUSH_INTERVAL", Duration.ofSeconds(5))),
         vars.optionalIdentifier("CLICKHOUSE_CLUSTER"),
-        Site.from(vars));
+        Site.from(vars),
+        goals(vars));
     if (config.shutdownTimeout().compareTo(config.shutdownGrace()) <= 0) {
       throw new ConfigException("SHUTDOWN_TIMEOUT", config.shutdownTimeout().toString(),
           "longer than SHUTDOWN_GRACE (" + config.shutdownGrace() + "): the drain comes after the grace period");
     }
     return config;
+  }
+
+  /** {@code CONVERSION_GOALS}: comma-separated names of 1..32 characters of [a-z0-9_.-]; at most 32 goals. */
+  private static List<String> goals(Vars vars) {
+    List<String> goals = vars.optional("CONVERSION_GOALS").isPresent() ? vars.list("CONVERSION_GOALS")
+        : DEFAULT_CONVERSION_GOALS;
+    for (String goal : goals) {
+      if (!GOAL.matcher(goal).matches()) {
+        throw new ConfigException("CONVERSION_GOALS", goal,
+            "comma-separated goal names of 1 to 32 characters of a-z 0-9 _ . -");
+      }
+    }
+    if (goals.isEmpty() || goals.size() > 32) {
+      throw new ConfigException("CONVERSION_GOALS", String.join(",", goals), "1 to 32 goal names");
+    }
+    return goals.stream().distinct().toList();
   }
 
   /** The Redis URL to use: the configured one, else the local default. */
@@ -115,6 +138,6 @@ public record Config(
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, topListsRefresh, readCacheTtl,
         readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
-        presence, clickhouseCluster, site);
+        presence, clickhouseCluster, site, conversionGoals);
   }
 }

@@ -4,7 +4,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import java.util.List;
 
 /** Which failures of a batch script a retry can fix (connection, timeout, fail-over, busy, memory) and which not. */
-final class RedisFailure {
+public final class RedisFailure {
   private static final List<String> TRANSIENT = List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK",
       "CLUSTERDOWN", "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT");
 
@@ -12,7 +12,7 @@ final class RedisFailure {
   }
 
   /** True for an error reply no retry can change: a script error, a key of the wrong type. */
-  static boolean deterministic(Throwable cause) {
+  public static boolean deterministic(Throwable cause) {
     if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
       return false;
     }

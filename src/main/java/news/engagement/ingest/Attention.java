@@ -2,7 +2,8 @@ package news.engagement.ingest;
 
 /**
  * Where a reader's presence goes: pings, and the views that show a person is on a page (the
- * presence room, {@code news.engagement.presence}). {@link #NONE} when no room listens: pings are then
+ * presence room, {@code news.engagement.presence}); and what a reader did there: conversions and
+ * outbound clicks (the conversions room, {@code news.engagement.conversions}). {@link #NONE} when no room listens: pings are then
  * taken and ignored, and views count as always.
  */
 public interface Attention {
@@ -41,6 +42,24 @@ public interface Attention {
       public void viewed(String article, String visitor) {
         all.forEach(a -> a.viewed(article, visitor));
       }
+
+      @Override
+      public boolean converted(String article, String visitor, String goal) {
+        boolean taken = true;
+        for (Attention a : all) {
+          taken &= a.converted(article, visitor, goal);
+        }
+        return taken;
+      }
+
+      @Override
+      public boolean clickedOut(String article, String visitor, String destination) {
+        boolean taken = true;
+        for (Attention a : all) {
+          taken &= a.clickedOut(article, visitor, destination);
+        }
+        return taken;
+      }
     };
   }
 
@@ -53,4 +72,17 @@ public interface Attention {
 
   /** A person's view that was accepted for counting (also a duplicate: the reader is there). Never blocks. */
   void viewed(String article, String visitor);
+
+  /**
+   * A person's conversion (a valid goal) on an article. Thread-safe, never blocks; false when there is no
+   * room for it (503). Rooms that do not count conversions take and ignore it.
+   */
+  default boolean converted(String article, String visitor, String goal) {
+    return true;
+  }
+
+  /** A person's click on a link out of the site, by destination host; as {@link #converted}. */
+  default boolean clickedOut(String article, String visitor, String destination) {
+    return true;
+  }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The {@code type} of an event as pages send it. */
 public enum EventType {
-  VIEW, LIKE, UNLIKE, SHARE, PING;
+  VIEW, LIKE, UNLIKE, SHARE, PING, CONVERSION, OUTBOUND;
 
   /** The type for a wire name such as "view", or null. */
   static EventType parse(String name) {
@@ -14,6 +14,8 @@ public enum EventType {
       case "unlike" -> UNLIKE;
       case "share" -> SHARE;
       case "ping" -> PING;
+      case "conversion" -> CONVERSION;
+      case "outbound" -> OUTBOUND;
       default -> null;
     };
   }

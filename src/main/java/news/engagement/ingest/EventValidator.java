@@ -1,7 +1,10 @@
 package news.engagement.ingest;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import news.engagement.config.Config;
 import news.engagement.visitor.VisitorIds;
 
 /** Checks one event object against the SPEC's rules; unknown fields are ignored. */
@@ -14,6 +17,23 @@ public final class EventValidator {
 
   /** The outcome for one event: either {@code event} or {@code rejection} is set. */
   public record Result(Event event, Rejection rejection) {
+  }
+
+  /**
+   * What a conversion and an outbound click are checked against: the site's goals ({@code CONVERSION_GOALS})
+   * and its own origins ({@code SITE_ORIGINS}: a link to them does not leave the site).
+   */
+  public record Rules(Set<String> goals, Set<String> siteOrigins) {
+    public static final Rules DEFAULT = new Rules(Set.copyOf(Config.DEFAULT_CONVERSION_GOALS), Set.of());
+
+    public Rules {
+      goals = Set.copyOf(goals);
+      siteOrigins = Set.copyOf(siteOrigins);
+    }
+
+    public static Rules of(List<String> goals, List<String> siteOrigins) {
+      return new Rules(Set.copyOf(goals), Set.copyOf(siteOrigins));
+    }
   }
 
   private EventValidator() {
@@ -37,14 +57,19 @@ public final class EventValidator {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 
+  /** Against the default goals and no site origins. */
   public static Result validate(int index, Object item) {
+    return validate(index, item, Rules.DEFAULT);
+  }
+
+  public static Result validate(int index, Object item, Rules rules) {
     if (!(item instanceof JsonObject json)) {
       return reject(index, "invalid_event", "an event must be a JSON object");
     }
     Object rawType = json.getValue("type");
     EventType type = rawType instanceof String s ? EventType.parse(s) : null;
     if (type == null) {
-      return reject(index, "invalid_type", "type must be one of view, like, unlike, share, ping");
+      return reject(index, "invalid_type", "type must be one of view, like, unlike, share, ping, conversion, outbound");
     }
     Object article = json.getValue("article");
     if (!(article instanceof String id) || !validArticle(id)) {
@@ -71,6 +96,9 @@ public final class EventValidator {
     }
     if (type == EventType.PING) {
       return ping(index, json, (String) article, (String) vid);
+    }
+    if (type == EventType.CONVERSION || type == EventType.OUTBOUND) {
+      return Clicks.validate(index, json, type, (String) article, (String) vid, rules);
     }
     if (type == EventType.VIEW) {
       return new Result(Event.view((String) article, (String) vid, emptyAsNull(json.getValue("url")),
@@ -112,7 +140,7 @@ public final class EventValidator {
     return checkedText instanceof String s && !s.isEmpty() ? s : null;
   }
 
-  private static Result reject(int index, String error, String message) {
+  static Result reject(int index, String error, String message) {
     return new Result(null, new Rejection(index, error, message));
   }
 }

@@ -96,7 +96,7 @@ public final class EventsHandler implements Handler<RoutingContext> {
     List<Integer> indexes = new ArrayList<>(items.size());
     JsonArray rejected = new JsonArray();
     for (int i = 0; i < items.size(); i++) {
-      EventValidator.Result r = EventValidator.validate(i, items.get(i));
+      EventValidator.Result r = EventValidator.validate(i, items.get(i), intake.rules());
       if (r.event() != null) {
         valid.add(r.event());
         indexes.add(i);

@@ -26,6 +26,7 @@ public final class Intake {
   private final Attention attention;
   private final PageViews pages;
   private final Attribution attribution;
+  private final EventValidator.Rules rules;
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics) {
     this(agents, visitors, batcher, metrics, Attention.NONE);
@@ -33,15 +34,17 @@ public final class Intake {
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
       Attention attention) {
-    this(agents, visitors, batcher, metrics, attention, PageViews.NONE, Attribution.NONE);
+    this(agents, visitors, batcher, metrics, attention, PageViews.NONE, Attribution.NONE, EventValidator.Rules.DEFAULT);
   }
 
   /**
    * {@code pages} hears the page of every person's accepted view (the metadata crawl); {@code attribution}
-   * names each view's traffic source.
+   * names each view's traffic source; {@code rules} are the site's goals and origins, which conversions
+   * and outbound clicks are checked against.
    */
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics,
-      Attention attention, PageViews pages, Attribution attribution) {
+      Attention attention, PageViews pages, Attribution attribution, EventValidator.Rules rules) {
+    this.rules = Objects.requireNonNull(rules, "rules");
     this.agents = Objects.requireNonNull(agents, "agents");
     this.visitors = Objects.requireNonNull(visitors, "visitors");
     this.batcher = Objects.requireNonNull(batcher, "batcher");
@@ -66,6 +69,11 @@ public final class Intake {
     }
   }
 
+  /** What entry points validate conversions and outbound clicks against. */
+  public EventValidator.Rules rules() {
+    return rules;
+  }
+
   public Sender sender(String clientIp, String userAgent) {
     return new Sender(clientIp, userAgent, agents.classify(userAgent));
   }
@@ -82,6 +90,16 @@ public final class Intake {
     if (type == CountedType.PING) {
       // Pings are presence only: no dedup key, no uniques, never in the counting batch.
       if (!attention.ping(event.article(), visitor, event.engaged(), event.depth())) {
+        metrics.dropped(DropReason.OVERLOAD, 1);
+        return Outcome.OVERLOAD;
+      }
+      return Outcome.TAKEN;
+    }
+    if (type == CountedType.CONVERSION || type == CountedType.OUTBOUND) {
+      // Counted by the conversions room: its own dedup keys, buckets and history, never in the counting batch.
+      boolean taken = type == CountedType.CONVERSION ? attention.converted(event.article(), visitor, event.goal())
+          : attention.clickedOut(event.article(), visitor, event.destination());
+      if (!taken) {
         metrics.dropped(DropReason.OVERLOAD, 1);
         return Outcome.OVERLOAD;
       }
@@ -129,6 +147,8 @@ public final class Intake {
       case UNLIKE -> CountedType.UNLIKE;
       case SHARE -> CountedType.SHARE;
       case PING -> CountedType.PING;
+      case CONVERSION -> CountedType.CONVERSION;
+      case OUTBOUND -> CountedType.OUTBOUND;
     };
   }
 }

@@ -36,9 +36,10 @@ public final class EngagementMetrics {
 
   /**
    * What an event was counted as; "preview" is a link-preview fetcher's view; a "ping" counts once the
-   * presence room has written it to Redis (reading now, engaged time).
+   * presence room has written it to Redis (reading now, engaged time); a "conversion" (a goal such as a
+   * channel follow) and an "outbound" click count once the conversions room has written them.
    */
-  public enum CountedType { VIEW, LIKE, UNLIKE, SHARE, PREVIEW, PING }
+  public enum CountedType { VIEW, LIKE, UNLIKE, SHARE, PREVIEW, PING, CONVERSION, OUTBOUND }
 
   /** Why an event did not count. */
   public enum DropReason { INVALID, BOT, DUPLICATE, RATE_LIMITED, OVERLOAD }

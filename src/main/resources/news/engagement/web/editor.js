@@ -132,6 +132,36 @@
     });
   }
 
+  // What a story brought (conversions and clicks out) for the chosen article, and the stories that
+  // brought most of one goal site-wide: /v1/editor/articles/{id}/conversions and /v1/editor/conversions.
+  function loadConversions() {
+    if (!article) { return Promise.resolve(); }
+    var path = '/v1/editor/articles/' + encodeURIComponent(article) + '/conversions?window=' + $('conversions-window').value;
+    return api(path, true).then(function (c) {
+      var goals = Object.keys(c.conversions || {}).map(function (g) { return { goal: g, n: c.conversions[g] }; })
+        .sort(function (a, b) { return b.n - a.n || (a.goal < b.goal ? -1 : 1); });
+      fillTable('goals', goals, function (row, g) { cell(row, g.goal); cell(row, number(g.n), 'num'); });
+      fillTable('destinations', c.outbound || [], function (row, d) { cell(row, d.destination); cell(row, number(d.clicks), 'num'); });
+      $('conversions-title').textContent = article + ', ' + $('conversions-window').selectedOptions[0].textContent;
+      $('conversions-error').textContent = '';
+    }, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $('conversions-error').textContent = 'Conversions unavailable: ' + err.message; }
+    });
+  }
+
+  function loadFollowers() {
+    var goal = $('followers-goal').value;
+    var path = '/v1/editor/conversions?window=' + $('followers-window').value + '&limit=10' + (goal ? '&goal=' + goal : '');
+    return api(path, true).then(function (list) {
+      $('followers-error').textContent = '';
+      fillTable('followers', list.items || [], function (row, item, i) {
+        cell(row, String(i + 1), 'rank'); articleCell(row, item.article); cell(row, number(item.value), 'num');
+      });
+    }, function (err) {
+      if (err.status === 401) { signOut(authMessage(err)); } else { $('followers-error').textContent = 'List unavailable: ' + err.message; }
+    });
+  }
+
   function el(name, attrs, text) {
     var node = document.createElementNS(SVG, name);
     Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -212,6 +242,7 @@
     loadChart();
     loadSummary();
     loadSources();
+    loadConversions();
   }
 
   // ---- Reading now and one article's attention (presence): refreshed every few seconds, on its own timer.
@@ -291,7 +322,7 @@
 
   function refreshAll() {
     clearTimeout(timer);
-    return Promise.all([loadTop(), loadRising(), loadChart(), loadSources()]).then(scheduleRefresh);
+    return Promise.all([loadTop(), loadRising(), loadChart(), loadSources(), loadConversions(), loadFollowers()]).then(scheduleRefresh);
   }
 
   function showDesk(on) {
@@ -307,7 +338,7 @@
       showRising(trending);
       $('article').value = article;
       startNow();
-      return Promise.all([loadTop(), loadChart(), loadSources()]).then(scheduleRefresh);
+      return Promise.all([loadTop(), loadChart(), loadSources(), loadConversions(), loadFollowers()]).then(scheduleRefresh);
     }, function (err) { signOut(authMessage(err)); });
   }
 
@@ -327,8 +358,7 @@
   $('metric').addEventListener('change', loadTop);
   $('window').addEventListener('change', loadTop);
   $('range').addEventListener('change', loadChart);
-  $('chart-metric').addEventListener('change', loadChart);
-  $('sources-window').addEventListener('change', loadSources);
+    return Promise.all([loadTop(), loadRising(), loadChart(), loadSources(), loadConversions(), loadFollowers()]).then(scheduleRefresh);
   $('chart-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = $('article').value.trim();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +120,16 @@ class ConfigTest {
     assertThat(of(Map.of()).site().metadataRefresh()).isEqualTo(Duration.ofHours(6));
     assertThatThrownBy(() -> of(Map.of("SITE_ORIGINS", "https://news.example/politics"))).hasMessageContaining("SITE_ORIGINS");
     assertThatThrownBy(() -> of(Map.of("SITE_ORIGINS", "news.example"))).hasMessageContaining("SITE_ORIGINS");
+  }
+
+  @Test
+  void readsTheConversionGoals() {
+    assertThat(of(Map.of()).conversionGoals())
+        .containsExactly("telegram_follow", "newsletter", "app_ios", "app_android", "subscribe");
+    assertThat(of(Map.of("CONVERSION_GOALS", "telegram_follow, donate,donate")).conversionGoals())
+        .containsExactly("telegram_follow", "donate");
+    for (String bad : List.of("Telegram", "a b", "x".repeat(33), " , ", "ok,bad!")) {
+      assertThatThrownBy(() -> of(Map.of("CONVERSION_GOALS", bad))).as(bad).hasMessageContaining("CONVERSION_GOALS");
+    }
   }
 }

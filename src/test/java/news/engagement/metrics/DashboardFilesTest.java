@@ -60,10 +60,12 @@ class DashboardFilesTest {
     assertThat(queries).isNotEmpty();
     // The table, not the view: 18.16 pushes no WHERE into a view, so every panel would read all history.
     // With FINAL only key columns may be filtered (all versions of a row share them): article_id, minute.
-    // The engaged-time and sources panels read the engaged half of article_engagement (presence's table) and article_sources the same way.
-    assertThat(queries).allSatisfy(q -> assertThat(q.text())
-        .containsPattern("FROM engagement\\.(article_engagement_rows|article_presence_minutes|article_sources_rows) FINAL\n")
-        .containsPattern("WHERE (article_id = \\$\\{article:sqlstring\\} AND )?\\$__timeFilter\\(minute\\)(\n|$)"));
+    // The engaged-time, sources and conversions panels read their tables (presence's, article_sources_rows,
+    // article_conversions_minutes) the same way; conversions also filter on their key column kind.
+    assertThat(queries).allSatisfy(q -> assertThat(q.text()).containsPattern(
+        "FROM engagement\\.(article_engagement_rows|article_presence_minutes|article_sources_rows|article_conversions_minutes) FINAL\n")
+        .containsPattern("WHERE (article_id = \\$\\{article:sqlstring\\} AND )?\\$__timeFilter\\(minute\\)"
+            + "( AND kind = '(conversion|outbound)')?(\n|$)"));
     assertThat(queries).anySatisfy(q -> assertThat(q.text()).contains("${article:sqlstring}"));
   }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import news.engagement.conversions.ConversionSchema;
 import news.engagement.history.Schema;
 import news.engagement.presence.Presence;
 import news.engagement.history.SourcesSchema;
@@ -70,6 +71,20 @@ class DashboardSqlTest {
         + "('" + POPULAR + "', '2026-02-07 10:06:00', 0, 'messenger', 'telegram', 5, 3), "
         + "('" + QUIET + "', '2026-02-07 10:06:00', 0, 'search', 'google', 3, 4), "
         + "('" + QUIET + "', '2026-02-07 12:00:00', 0, 'direct', 'direct', 100, 5)");
+
+    for (String statement : ConversionSchema.create(TestStores.clickhouseLayout(), DB)) {
+      sql(statement);
+    }
+    // (article, minute, kind, name, count, version): the first follow row is replaced by a newer version.
+    sql("INSERT INTO " + DB + "." + ConversionSchema.TABLE + " (article_id, minute, kind, name, count, version) VALUES "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 'conversion', 'telegram_follow', 1, 1), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 'conversion', 'telegram_follow', 3, 2), "
+        + "('" + POPULAR + "', '2026-02-07 10:06:00', 'conversion', 'newsletter', 1, 3), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 'conversion', 'telegram_follow', 2, 4), "
+        + "('" + POPULAR + "', '2026-02-07 10:05:00', 'outbound', 't.me', 2, 2), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 'outbound', 'youtube.com', 5, 4), "
+        + "('" + QUIET + "', '2026-02-07 10:06:00', 'outbound', 't.me', 1, 4), "
+        + "('" + QUIET + "', '2026-02-07 12:00:00', 'outbound', 'other', 50, 5)");
   }
 
   @Test
@@ -98,6 +113,29 @@ class DashboardSqlTest {
     JsonArray article = select(expand(only("Sources of article").text()));
     assertThat(article).hasSize(3);
     assertThat(number(article.getJsonObject(0), "views")).isEqualTo(5);
+  }
+
+  @Test
+  void conversionsByGoalAndTopDestinationsAddUp() throws Exception {
+    JsonArray byGoal = select(expand(only("Conversions by goal").text()));
+    double follows = 0;
+    double newsletter = 0;
+    for (int i = 0; i < byGoal.size(); i++) {
+      JsonObject row = byGoal.getJsonObject(i);
+      if (row.getString("goal").equals("telegram_follow")) {
+        follows += number(row, "conversions");
+      } else if (row.getString("goal").equals("newsletter")) {
+        newsletter += number(row, "conversions");
+      }
+    }
+    assertThat(follows).as("the replaced row counts once, at its newest version").isEqualTo(5);
+    assertThat(newsletter).isEqualTo(1);
+    JsonArray destinations = select(expand(only("Top outbound destinations").text()));
+    assertThat(destinations).hasSize(2);
+    assertThat(destinations.getJsonObject(0).getString("destination")).isEqualTo("youtube.com");
+    assertThat(number(destinations.getJsonObject(0), "clicks")).isEqualTo(5);
+    assertThat(destinations.getJsonObject(1).getString("destination")).isEqualTo("t.me");
+    assertThat(number(destinations.getJsonObject(1), "clicks")).as("outside the range not counted").isEqualTo(3);
   }
 
   @Test
@@ -161,10 +199,19 @@ class DashboardSqlTest {
         "&log_queries=1&query_id=" + queryId)).getJsonArray("data");
     assertThat(rows).hasSize(2);
     assertThat(number(rows.getJsonObject(0), "views")).isEqualTo(7);
-    sql("SYSTEM FLUSH LOGS");
-    // The initial query's entry counts what every shard read (local and remote parts).
-    long read = Long.parseLong(sql("SELECT read_rows FROM system.query_log WHERE query_id = '" + queryId
-        + "' AND type = 2 FORMAT TabSeparated").trim());
+    // The initial query's entry counts what every shard read (local and remote parts). On a fresh server the
+    // first flush creates system.query_log and may not hold the entry yet: flush again until it does.
+    String logged = "";
+    for (long deadline = System.nanoTime() + 30_000_000_000L; logged.isEmpty() && System.nanoTime() < deadline; ) {
+      sql("SYSTEM FLUSH LOGS");
+      logged = sql("SELECT read_rows FROM system.query_log WHERE query_id = '" + queryId
+          + "' AND type = 2 FORMAT TabSeparated").trim();
+      if (logged.isEmpty()) {
+        Thread.sleep(200);
+      }
+    }
+    assertThat(logged).as("the query's entry in system.query_log").isNotEmpty();
+    long read = Long.parseLong(logged);
     assertThat(read).as("rows read for one article's hour out of 200 005").isPositive().isLessThanOrEqualTo(4 * 8192);
   }
 
