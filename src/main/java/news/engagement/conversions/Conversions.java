@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import news.engagement.Background;
 import news.engagement.Room;
 import news.engagement.config.Config;
 import news.engagement.counting.Keys;
@@ -51,9 +52,9 @@ public final class Conversions implements Room, Attention {
 
   @Override
   public Future<Void> start() {
-    return vertx.deployVerticle(writer).compose(id -> {
+    return Background.deploy(vertx, writer).compose(id -> {
       writerDeployment = id;
-      return vertx.deployVerticle(flusher);
+      return Background.deploy(vertx, flusher);
     }).map(id -> {
       flusherDeployment = id;
       return null;

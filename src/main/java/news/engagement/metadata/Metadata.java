@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import news.engagement.Background;
 import news.engagement.Room;
 import news.engagement.config.Site;
 import news.engagement.counting.Keys;
@@ -59,9 +60,9 @@ public final class Metadata implements Room, PageViews, Labels {
 
   @Override
   public Future<Void> start() {
-    return vertx.deployVerticle(table).compose(id -> {
+    return Background.deploy(vertx, table).compose(id -> {
       tableDeployment = id;
-      return vertx.deployVerticle(crawler);
+      return Background.deploy(vertx, crawler);
     }).map(id -> {
       crawlerDeployment = id;
       return null;
