@@ -358,7 +358,11 @@
   $('metric').addEventListener('change', loadTop);
   $('window').addEventListener('change', loadTop);
   $('range').addEventListener('change', loadChart);
-    return Promise.all([loadTop(), loadRising(), loadChart(), loadSources(), loadConversions(), loadFollowers()]).then(scheduleRefresh);
+  $('chart-metric').addEventListener('change', loadChart);
+  $('sources-window').addEventListener('change', loadSources);
+  $('conversions-window').addEventListener('change', loadConversions);
+  $('followers-goal').addEventListener('change', loadFollowers);
+  $('followers-window').addEventListener('change', loadFollowers);
   $('chart-form').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = $('article').value.trim();
