@@ -3,8 +3,6 @@ package news.engagement.conversions;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,11 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import news.engagement.history.ClickHouseClient;
-import news.engagement.redis.LuaScript;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import news.engagement.history.LeasedFlusher;
 
 /**
  * Every flush interval: creates the conversions tables once ClickHouse answers, then, holding the
@@ -25,99 +20,30 @@ import org.slf4j.LoggerFactory;
  * did not change meanwhile. Each step is safe to repeat: nothing counted twice, nothing leaves Redis
  * before ClickHouse has it. Stopping flushes once more. (The pattern of presence's engaged-time flusher.)
  */
-final class ConversionFlusher extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(ConversionFlusher.class);
+final class ConversionFlusher extends LeasedFlusher {
   static final int MAX_MINUTES = 120;
   /**
    * A clean minute's hash stays this long after its minute, so a call re-sent late (Redis away for less
    * than this) still adds to the minute's cumulative counts instead of starting a smaller row.
    */
   static final Duration KEEP_MINUTE = Duration.ofHours(2);
-  private static final LuaScript ACK = LuaScript.load("/news/engagement/conversions/ack.lua");
-  private static final LuaScript LEASE = LuaScript.load("/news/engagement/redis/lease.lua");
 
-  private final RedisClusterAsyncCommands<String, String> redis;
   private final ConversionKeys keys;
   private final ClickHouseClient clickhouse;
   private final Clock clock;
-  private final long intervalMillis;
-  private final String owner = UUID.randomUUID().toString();
-  private final String leaseTtl;
 
   private boolean installed;
-  private boolean stopping;
-  private long timer = -1;
-  private Future<Void> running;
-  private String lastFailure;
 
   ConversionFlusher(RedisClusterAsyncCommands<String, String> redis, ConversionKeys keys, ClickHouseClient clickhouse,
       Clock clock, Duration interval) {
-    this.redis = Objects.requireNonNull(redis, "redis");
+    super(redis, ConversionKeys.FLUSH_LEASE, "conversions", interval);
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.intervalMillis = interval.toMillis();
-    this.leaseTtl = Long.toString(Math.max(10_000, 5 * intervalMillis));
   }
 
   @Override
-  public Future<?> start() {
-    arm();
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    stopping = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    Future<Void> current = running != null ? running : Future.succeededFuture();
-    return current.compose(v -> tick()).compose(v -> lease("release")).<Void>mapEmpty()
-        .recover(err -> Future.succeededFuture());
-  }
-
-  private void arm() {
-    timer = vertx.setTimer(intervalMillis, id -> {
-      timer = -1;
-      running = tick().onComplete(ar -> {
-        running = null;
-        if (!stopping) {
-          arm();
-        }
-      });
-    });
-  }
-
-  /** A round run now on the flusher's own context (a repeat of a timer's round is harmless). */
-  Future<Void> tickOnItsContext() {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> tick().onComplete(done));
-    return done.future();
-  }
-
-  /** One round: schema if needed, then a flush if this instance holds the lease. Never fails. */
-  Future<Void> tick() {
-    return install()
-        .compose(v -> lease("hold"))
-        .compose(held -> held ? flushOnce().<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .onSuccess(v -> {
-          if (lastFailure != null) {
-            LOG.info("Flushing conversions to ClickHouse works again");
-            lastFailure = null;
-          }
-        })
-        .recover(err -> {
-          String reason = err.getClass().getSimpleName() + ": " + err.getMessage();
-          if (!reason.equals(lastFailure)) {
-            LOG.warn("Flushing conversions to ClickHouse failed; the minutes stay in Redis: {}", reason);
-            lastFailure = reason;
-          }
-          return Future.succeededFuture();
-        });
-  }
-
-  private Future<Void> install() {
+  protected Future<Void> install() {
     if (installed) {
       return Future.succeededFuture();
     }
@@ -130,16 +56,12 @@ final class ConversionFlusher extends VerticleBase {
     });
   }
 
-  private Future<Boolean> lease(String action) {
-    return LEASE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {ConversionKeys.FLUSH_LEASE},
-        new String[] {owner, leaseTtl, action}, context).map(r -> r == 1L);
-  }
-
   private record Minute(int shard, long epochSecond, String version, List<JsonObject> rows) {
   }
 
   /** Read, insert, acknowledge; answers the rows inserted. */
-  Future<Integer> flushOnce() {
+  @Override
+  protected Future<Integer> flushOnce() {
     List<Future<List<Minute>>> shards = new ArrayList<>();
     for (int shard = 0; shard < keys.shards(); shard++) {
       shards.add(readShard(shard));
@@ -191,7 +113,7 @@ final class ConversionFlusher extends VerticleBase {
         }
       }
       if (k.size() > 1) {
-        acks.add(ACK.run(redis, ScriptOutputType.INTEGER, k.toArray(String[]::new), a.toArray(String[]::new),
+        acks.add(ACK_MINUTES.run(redis, ScriptOutputType.INTEGER, k.toArray(String[]::new), a.toArray(String[]::new),
             context));
       }
     }

@@ -3,8 +3,6 @@ package news.engagement.presence;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import news.engagement.counting.Keys;
 import news.engagement.history.ClickHouseClient;
+import news.engagement.history.LeasedFlusher;
 import news.engagement.history.ClickHouseLayout;
-import news.engagement.redis.LuaScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,98 +25,30 @@ import org.slf4j.LoggerFactory;
  * minutes that did not change meanwhile. Each step is safe to repeat: nothing is counted twice, nothing
  * leaves Redis before ClickHouse has it. Stopping flushes once more.
  */
-final class EngagedFlusher extends VerticleBase {
+final class EngagedFlusher extends LeasedFlusher {
   private static final Logger LOG = LoggerFactory.getLogger(EngagedFlusher.class);
   static final int MAX_MINUTES = 120;
   /** A clean minute's hash stays this long after its minute (the editor's last five minutes read it). */
   static final Duration KEEP_MINUTE = Duration.ofHours(1);
-  private static final LuaScript ACK = LuaScript.load("/news/engagement/presence/ack.lua");
-  private static final LuaScript LEASE = LuaScript.load("/news/engagement/redis/lease.lua");
 
-  private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
   private final ClickHouseClient clickhouse;
   private final Clock clock;
-  private final long intervalMillis;
-  private final String owner = UUID.randomUUID().toString();
-  private final String leaseTtl;
 
   private boolean installed;
   private boolean viewExtended;
-  private boolean stopping;
-  private long timer = -1;
-  private Future<Void> running;
-  private String lastFailure;
 
   EngagedFlusher(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
       Duration interval) {
-    this.redis = Objects.requireNonNull(redis, "redis");
+    super(redis, Keys.PRESENCE_FLUSH_LEASE, "engaged time", interval);
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.intervalMillis = interval.toMillis();
-    this.leaseTtl = Long.toString(Math.max(10_000, 5 * intervalMillis));
-  }
-
-  @Override
-  public Future<?> start() {
-    arm();
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    stopping = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    Future<Void> current = running != null ? running : Future.succeededFuture();
-    return current.compose(v -> tick()).compose(v -> lease("release")).<Void>mapEmpty()
-        .recover(err -> Future.succeededFuture());
-  }
-
-  private void arm() {
-    timer = vertx.setTimer(intervalMillis, id -> {
-      timer = -1;
-      running = tick().onComplete(ar -> {
-        running = null;
-        if (!stopping) {
-          arm();
-        }
-      });
-    });
-  }
-
-  /** A round run now on the flusher's own context (a repeat of a timer's round is harmless). */
-  Future<Void> tickOnItsContext() {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> tick().onComplete(done));
-    return done.future();
-  }
-
-  /** One round: schema if needed, then a flush if this instance holds the lease. Never fails. */
-  Future<Void> tick() {
-    return install()
-        .compose(v -> lease("hold"))
-        .compose(held -> held ? flushOnce().<Void>mapEmpty() : Future.<Void>succeededFuture())
-        .onSuccess(v -> {
-          if (lastFailure != null) {
-            LOG.info("Flushing engaged time to ClickHouse works again");
-            lastFailure = null;
-          }
-        })
-        .recover(err -> {
-          String reason = err.getClass().getSimpleName() + ": " + err.getMessage();
-          if (!reason.equals(lastFailure)) {
-            LOG.warn("Flushing engaged time to ClickHouse failed; the minutes stay in Redis: {}", reason);
-            lastFailure = reason;
-          }
-          return Future.succeededFuture();
-        });
   }
 
   /** The tables (required before a flush), then the extended contract view (best effort: it needs history's table). */
-  private Future<Void> install() {
+  @Override
+  protected Future<Void> install() {
     if (installed && viewExtended) {
       return Future.succeededFuture();
     }
@@ -166,16 +95,12 @@ final class EngagedFlusher extends VerticleBase {
                 .anyMatch(r -> String.join("\t", r).contains(PresenceSchema.ENGAGED_COLUMN))));
   }
 
-  private Future<Boolean> lease(String action) {
-    return LEASE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {Keys.PRESENCE_FLUSH_LEASE},
-        new String[] {owner, leaseTtl, action}, context).map(r -> r == 1L);
-  }
-
   private record Minute(int shard, long epochSecond, String version, List<JsonObject> rows) {
   }
 
   /** Read, insert, acknowledge; answers the rows inserted. */
-  Future<Integer> flushOnce() {
+  @Override
+  protected Future<Integer> flushOnce() {
     List<Future<List<Minute>>> shards = new ArrayList<>();
     for (int shard = 0; shard < keys.shards(); shard++) {
       shards.add(readShard(shard));
@@ -228,7 +153,7 @@ final class EngagedFlusher extends VerticleBase {
         }
       }
       if (k.size() > 1) {
-        acks.add(ACK.run(redis, ScriptOutputType.INTEGER, k.toArray(String[]::new), a.toArray(String[]::new),
+        acks.add(ACK_MINUTES.run(redis, ScriptOutputType.INTEGER, k.toArray(String[]::new), a.toArray(String[]::new),
             context));
       }
     }

@@ -1,4 +1,4 @@
--- Acknowledges conversion minutes that ClickHouse has taken: a minute still at its flushed version is
+-- Acknowledges a room's minutes (engaged time, conversions) that ClickHouse has taken: a minute still at its flushed version is
 -- clean (ZREM from the dirty set), and an old one's hash is deleted. A minute changed since the flush
 -- read it stays dirty and is flushed again (absolute values with a newer version).
 --
