@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HTTP server's requests and response times, recorded with meters looked up once per
@@ -44,10 +46,13 @@ public final class HttpMeters {
         System.nanoTime() - start));
   }
 
-  /** The same, for a route known only once the router has chosen one. */
-  public void measure(HttpServerRequest request, java.util.function.Supplier<String> route) {
+  /**
+   * The same for a request the router handles, whose route is known only once it has chosen one; through
+   * the routing context's end handlers, which vertx-web shares with any other handler that needs one.
+   */
+  public void measure(RoutingContext ctx, Supplier<String> route) {
     long start = System.nanoTime();
-    request.response().endHandler(v -> record(request.method(), route.get(), request.response().getStatusCode(),
+    ctx.addEndHandler(v -> record(ctx.request().method(), route.get(), ctx.response().getStatusCode(),
         System.nanoTime() - start));
   }
 

@@ -31,7 +31,7 @@ public final class Routes {
       List<Consumer<Router>> features) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
-      meters.measure(ctx.request(), () -> routeLabel(ctx.currentRoute()));
+      meters.measure(ctx, () -> routeLabel(ctx.currentRoute()));
       ctx.next();
     });
     router.route().handler(Routes::queryDecodes);
