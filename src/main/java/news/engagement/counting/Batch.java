@@ -1,6 +1,7 @@
 package news.engagement.counting;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -83,12 +84,34 @@ final class Batch {
     return of(shard, newSequence, nowMillis, mine);
   }
 
-  /** KEYS and ARGV of one application; {@code touched} says which articles need their TTLs refreshed. */
+  /**
+   * How often a batcher trims an article's seen set and refreshes its TTL, at most: half the dedup
+   * window, at least a second, at most five minutes.
+   */
+  static Duration seenRefresh(Duration window) {
+    long half = window.toMillis() / 2;
+    return Duration.ofMillis(Math.max(1000, Math.min(half, Duration.ofMinutes(5).toMillis())));
+  }
+
+  /**
+   * The seen set's TTL, set at each refresh: a visitor's entry must outlive their window, and every
+   * write to the set comes at most one refresh period (plus the call's way to Redis, up to the grace of
+   * the window or 10 s, whichever is less) after a refresh by the batcher that writes.
+   */
+  static Duration seenTtl(Duration window) {
+    Duration grace = window.compareTo(Duration.ofSeconds(10)) < 0 ? window : Duration.ofSeconds(10);
+    return window.plus(seenRefresh(window)).plus(grace);
+  }
+
+  /**
+   * KEYS and ARGV of one application; {@code touched} says which articles need their TTLs refreshed,
+   * {@code trimSeen} which need their seen set trimmed and its TTL refreshed.
+   */
   record Call(String[] keys, String[] args) {
   }
 
   Call encode(Keys keys, String batcherId, Retention retention, Limits limits, long bucketStart,
-      boolean touchBuckets, Set<String> touched) {
+      boolean touchBuckets, Set<String> touched, Set<String> trimSeen) {
     long minute = Math.floorDiv(nowMillis, 60_000) * 60;
     List<String> k = new ArrayList<>(6 + byArticle.size() * 5 + events);
     k.add(keys.watermark(shard, batcherId));
@@ -109,22 +132,42 @@ final class Batch {
     a.add(Long.toString(BucketSize.FIVE_MINUTES.retention().toSeconds()));
     a.add(touchBuckets ? "1" : "0");
     a.add(Integer.toString(limits.maxViewsPerAddress()));
+    a.add(Long.toString(seenTtl(limits.dedupWindow()).toMillis()));
     boolean capped = limits.maxViewsPerAddress() > 0;
     byArticle.forEach((article, list) -> {
       k.add(keys.counts(article));
       k.add(keys.uniques(article));
       k.add(keys.likers(article));
       k.add(keys.bucketUniques(article, BucketSize.FIVE_MINUTES, bucketStart));
+      k.add(keys.viewSeen(article));
       Integer p = previews.get(article);
       a.add(article);
-      a.add(touched.contains(article) ? "1" : "0");
-      a.add(Integer.toString(list.size() + (p == null ? 0 : 1)));
+      a.add(Integer.toString((touched.contains(article) ? 1 : 0) + (trimSeen.contains(article) ? 2 : 0)));
+      // Views first, as one visitor each (their dedup keys in the same order), then the address groups
+      // of those the bound applies to, then every other event in order.
+      int views = 0;
+      List<String> groups = new ArrayList<>();
+      List<Countable> others = new ArrayList<>();
+      int at = a.size();
+      a.add("");
       for (Countable e : list) {
-        switch (e.type()) {
-          case VIEW -> {
-            k.add(keys.viewSeen(article, e.visitor()));
-            event(a, "v", e.visitor(), capped ? e.address() : "");
+        if (e.type() == CountedType.VIEW) {
+          views++;
+          a.add(e.visitor());
+          if (capped && !e.address().isEmpty()) {
+            groups.add(Integer.toString(views));
+            groups.add(e.address());
           }
+        } else {
+          others.add(e);
+        }
+      }
+      a.set(at, Integer.toString(views));
+      a.add(Integer.toString(groups.size() / 2));
+      a.addAll(groups);
+      a.add(Integer.toString(others.size() + (p == null ? 0 : 1)));
+      for (Countable e : others) {
+        switch (e.type()) {
           case SHARE -> {
             k.add(keys.shareSeen(article, e.network(), e.visitor()));
             event(a, "s", e.visitor(), e.network());

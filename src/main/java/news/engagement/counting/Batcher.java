@@ -77,6 +77,14 @@ public final class Batcher extends VerticleBase {
       return size() > MAX_TOUCHED;
     }
   };
+  /** Per article, System.nanoTime() of this batcher's last trim of its seen set (bounded like touched). */
+  private final Map<String, Long> seenTrimmed = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > MAX_TOUCHED;
+    }
+  };
+  private final long seenRefreshNanos;
   private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
   private long timerId = -1;
   private int inFlight;
@@ -122,6 +130,7 @@ public final class Batcher extends VerticleBase {
     this.intervalMillis = interval.toMillis();
     this.limits = AddressAllowance.forScript(Objects.requireNonNull(limits, "limits"));
     this.allowance = new AddressAllowance(limits);
+    this.seenRefreshNanos = Batch.seenRefresh(limits.dedupWindow()).toNanos();
     this.maxBatch = maxBatch;
     this.maxPending = maxPending;
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -245,14 +254,21 @@ public final class Batcher extends VerticleBase {
     inFlight++;
     long bucket = BucketSize.FIVE_MINUTES.startOf(now / 1000);
     Set<String> touch = new HashSet<>();
+    Set<String> trim = new HashSet<>();
+    long nanos = System.nanoTime();
     for (String article : batch.articles()) {
       Long last = touched.get(article);
       if (last == null || last != bucket) {
         touch.add(article);
       }
+      // Decided at each send (a retry decides again), so the set's TTL counts from about when it is set.
+      Long trimmed = seenTrimmed.get(article);
+      if (trimmed == null || nanos - trimmed >= seenRefreshNanos) {
+        trim.add(article);
+      }
     }
     Batch.Call call = batch.encode(keys, batcherId, retention, limits, bucket, lane.lastBucket != bucket,
-        touch);
+        touch, trim);
     long started = System.nanoTime();
     redis.<String>run(Batch.SCRIPT, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
       lane.inFlight = false;
@@ -261,6 +277,7 @@ public final class Batcher extends VerticleBase {
         applied(lane, batch, ar.result(), System.nanoTime() - started);
         lane.lastBucket = bucket;
         touch.forEach(article -> touched.put(article, bucket));
+        trim.forEach(article -> seenTrimmed.put(article, nanos));
       } else {
         failed(lane, batch, ar.cause());
       }

@@ -133,9 +133,12 @@ public final class Keys {
     return article("l", article);
   }
 
-  /** Marker that a visitor's view of the article counted within the dedup window. */
-  public String viewSeen(String article, String visitor) {
-    return article("dv", article) + ":" + visitor;
+  /**
+   * Sorted set of the visitors whose view of the article counted, scored by when (ms, Redis' clock): a
+   * visitor counts again once their score is a dedup window old. Trimmed and given its TTL now and then.
+   */
+  public String viewSeen(String article) {
+    return article("dv", article);
   }
 
   /** Marker that a visitor's share of the article to a network counted within the dedup window. */

@@ -7,23 +7,27 @@
 -- far is undone before the error is returned, so a failed batch leaves nothing behind but HyperLogLog
 -- registers (which cannot be removed and only ever make uniques approximate anyway).
 --
--- Work: per counted view the dedup SET and its visitor in two HyperLogLogs (added once per article and
--- batch); everything else is per article and batch (one HINCRBY per changed counter) or per batch
+-- Work: per view its visitor in the article's seen set (one ZMSCORE and one ZADD per article and batch),
+-- per counted view its visitor in two HyperLogLogs (added once per article and batch); everything else is per article and batch (one HINCRBY per changed counter) or per batch
 -- (the minute hash and the top buckets are read and written with one HMGET/HSET and ZMSCORE/ZADD).
 --
 -- KEYS (built by news.engagement.counting.Batch, all on one shard):
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
 --   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
---   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, followed by one
---   dedup key per view or share event of that article, in event order, then (when its views have
+--   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, the seen set (a
+--   sorted set: visitor -> time (ms) their view last counted), one dedup key per share event (in event
+--   order), then (when its views have
 --   sources) its hour source hash; last, the shard's hour source hash ("traffic sources" below).
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
---   address group may add to an article per dedup window (0 = no bound),
---   then per article: id, refresh TTLs (1/0), number of events, then per event: code, visitor, detail.
---   code v = view (detail = address group, or ''), s = share (detail = network), l = like,
---   u = unlike, p = previews (detail = count); then the article's sources ("traffic sources" below);
---   last, four source bounds.
+--   address group may add to an article per dedup window (0 = no bound), 10 seen sets' TTL (ms),
+--   then per article: id, flags (1 = refresh the TTLs, 2 = trim and refresh the seen set), V, the V view events' visitors, A, A pairs (view number
+--   1..V, address group) for the views the bound applies to, O, O other events as (code, visitor,
+--   detail) in order: s = share (detail = network), l = like, u = unlike, p = previews (detail =
+--   count); then the article's sources ("traffic sources" below); last, four source bounds.
+--   A view is one ARGV, and its dedup decision one member of one ZMSCORE and one ZADD per article and
+--   batch: the script's time is mostly per argument and per call, and every write is also written
+--   to the AOF and the replicas.
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
 --   shares, sharesDuplicate, previews, viewsCapped (new visitors' views past the address bound),
 --   replayed (true when the watermark already had this sequence).
@@ -48,6 +52,13 @@ local minute = ARGV[2]
 local window, probationTtl, vouchedTtl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local vouchViews, bucketTtl, touchBuckets = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
 local maxPerAddress = tonumber(ARGV[9])
+local seenTtl = ARGV[10]
+-- Dedup time is Redis' own clock (as a key's TTL would be), fixed for the call: a re-sent batch never
+-- gets here (the watermark answers it), and what is written is the time itself, so AOF and replicas
+-- replay the same members and scores.
+local time = redis.call('TIME')
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local cutoff = nowMs - tonumber(window)
 
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
   shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
@@ -64,12 +75,15 @@ local function undoIncrement(key, field, d, total)
   if total == d then did('HDEL', key, field) else did('HINCRBY', key, field, -d) end
 end
 
-local minuteFields, minuteDelta = {}, {}
+local NONE = {}
+local COLUMNS = {'views', 'likes', 'shares', 'previews'}
+local minuteFields, minuteDelta, minuteArticle = {}, {}, {}
 local topDelta = {views = {}, likes = {}, shares = {}}
 local function addMinute(article, column, n)
   local field = article .. '\t' .. column
   if not minuteDelta[field] then
     minuteFields[#minuteFields + 1] = field
+    minuteArticle[field] = article
     minuteDelta[field] = 0
   end
   minuteDelta[field] = minuteDelta[field] + n
@@ -81,47 +95,93 @@ local function pfaddAll(key, visitors)
   end
 end
 
--- One article's decisions (dedup, likes): what would count, before the address bound.
-local function decide(article, touch, n, ai, ki)
-  local st = {article = article, touch = touch, counts = KEYS[ki], uniques = KEYS[ki + 1], likers = KEYS[ki + 2],
-    bucketHll = KEYS[ki + 3], x = {views = 0, likes = 0, shares = 0, previews = 0}, nets = {}, netOrder = {},
-    visitors = {}, byAddress = {}, addressOrder = {}, viewAt = {}}
-  ki = ki + 4
-  local x = st.x
-  local viewEvents = 0
-  for e = 0, n - 1 do
-    local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
-    if code == 'v' then
-      viewEvents = viewEvents + 1
+-- One article's decisions (dedup, likes): what would count, before the address bound. A view costs its
+-- SET and, when it counts, two table slots; nothing else is per view.
+local function decide(article, flags, ai, ki)
+  local st = {article = article, touch = flags % 2 == 1, counts = KEYS[ki], uniques = KEYS[ki + 1],
+    likers = KEYS[ki + 2], bucketHll = KEYS[ki + 3], x = {views = 0, likes = 0, shares = 0, previews = 0},
+    visitors = {}, at = {}}
+  local seenKey = KEYS[ki + 4]
+  ki = ki + 5
+  local x, visitors, at = st.x, st.visitors, st.at
+  local nv = tonumber(ARGV[ai])
+  ai = ai + 1
+  local c = 0
+  if nv > 0 then
+    -- A visitor counts when the article's seen set has no view of theirs counted after the cutoff.
+    local scores = redis.call('ZMSCORE', seenKey, unpack(ARGV, ai, ai + nv - 1))
+    local add, fresh, older = {}, {}, {}
+    for e = 1, nv do
+      local score = scores[e]
+      if not score or tonumber(score) < cutoff then
+        local v = ARGV[ai + e - 1]
+        c = c + 1
+        visitors[c] = v
+        at[c] = e
+        add[2 * c - 1] = nowMs
+        add[2 * c] = v
+        if score then
+          older[#older + 1] = score
+          older[#older + 1] = v
+        else
+          fresh[#fresh + 1] = v
+        end
+      end
     end
-    if code == 'v' or code == 's' then
+    if c > 0 then
+      redis.call('ZADD', seenKey, unpack(add))
+      if #fresh > 0 then did('ZREM', seenKey, unpack(fresh)) end
+      if #older > 0 then did('ZADD', seenKey, unpack(older)) end
+    end
+  end
+  if flags >= 2 then
+    -- Now and then (the batcher says when): expired visitors leave, and the set lives on past the window.
+    redis.call('ZREMRANGEBYSCORE', seenKey, '-inf', '(' .. cutoff)
+    redis.call('PEXPIRE', seenKey, seenTtl)
+  end
+  x.views = c
+  r.views = r.views + c
+  r.viewsDuplicate = r.viewsDuplicate + nv - c
+  ai = ai + nv
+  local na = tonumber(ARGV[ai])
+  ai = ai + 1
+  if na > 0 then
+    local groupOf = {}
+    for j = 0, na - 1 do
+      groupOf[tonumber(ARGV[ai + 2 * j])] = ARGV[ai + 2 * j + 1]
+    end
+    ai = ai + 2 * na
+    st.byAddress, st.addressOrder = {}, {}
+    for i = 1, c do
+      local group = groupOf[at[i]]
+      if group then
+        if not st.byAddress[group] then
+          st.byAddress[group] = {}
+          st.addressOrder[#st.addressOrder + 1] = group
+        end
+        table.insert(st.byAddress[group], i)
+      end
+    end
+  end
+  local no = tonumber(ARGV[ai])
+  ai = ai + 1
+  for e = 0, no - 1 do
+    local code, visitor, detail = ARGV[ai + 3 * e], ARGV[ai + 3 * e + 1], ARGV[ai + 3 * e + 2]
+    if code == 's' then
       local seen = KEYS[ki]
       ki = ki + 1
       if redis.call('SET', seen, '1', 'NX', 'PX', window) then
         seenNew[#seenNew + 1] = seen
-        if code == 'v' then
-          x.views = x.views + 1
-          st.visitors[#st.visitors + 1] = visitor
-          st.viewAt[#st.visitors] = viewEvents
-          r.views = r.views + 1
-          if detail ~= '' then
-            if not st.byAddress[detail] then
-              st.byAddress[detail] = {}
-              st.addressOrder[#st.addressOrder + 1] = detail
-            end
-            table.insert(st.byAddress[detail], #st.visitors)
-          end
-        else
-          x.shares = x.shares + 1
-          if not st.nets[detail] then
-            st.nets[detail] = 0
-            st.netOrder[#st.netOrder + 1] = detail
-          end
-          st.nets[detail] = st.nets[detail] + 1
-          r.shares = r.shares + 1
+        x.shares = x.shares + 1
+        if not st.nets then
+          st.nets, st.netOrder = {}, {}
         end
-      elseif code == 'v' then
-        r.viewsDuplicate = r.viewsDuplicate + 1
+        if not st.nets[detail] then
+          st.nets[detail] = 0
+          st.netOrder[#st.netOrder + 1] = detail
+        end
+        st.nets[detail] = st.nets[detail] + 1
+        r.shares = r.shares + 1
       else
         r.sharesDuplicate = r.sharesDuplicate + 1
       end
@@ -147,7 +207,7 @@ local function decide(article, touch, n, ai, ki)
       r.previews = r.previews + p
     end
   end
-  return st, ki, ai + 3 * n
+  return st, ki, ai + 3 * no
 end
 
 -- The bound per address group and article in the window, for every article of the batch at once (one
@@ -155,7 +215,7 @@ end
 local function boundAddresses(articles)
   local fields, owners = {}, {}
   for _, st in ipairs(articles) do
-    for _, group in ipairs(st.addressOrder) do
+    for _, group in ipairs(st.addressOrder or NONE) do
       fields[#fields + 1] = st.article .. '\t' .. group
       owners[#owners + 1] = {st, st.byAddress[group]}
     end
@@ -203,7 +263,7 @@ local function write(st)
     visitors = kept
   end
   local viewsTotal
-  for _, col in ipairs({'views', 'likes', 'shares', 'previews'}) do
+  for _, col in ipairs(COLUMNS) do
     local d = x[col]
     if d ~= 0 then
       local total = redis.call('HINCRBY', counts, col, d)
@@ -217,7 +277,7 @@ local function write(st)
       end
     end
   end
-  for _, net in ipairs(st.netOrder) do
+  for _, net in ipairs(st.netOrder or NONE) do
     local total = redis.call('HINCRBY', counts, 'share:' .. net, st.nets[net])
     undoIncrement(counts, 'share:' .. net, st.nets[net], total)
   end
@@ -272,7 +332,7 @@ local function writeMinute()
   local changed = {}
   for _, f in ipairs(minuteFields) do
     fields[#fields + 1] = f
-    local article = string.sub(f, 1, string.find(f, '\t[^\t]*$') - 1)
+    local article = minuteArticle[f]
     if not changed[article] then
       changed[article] = true
       local mark = article .. '\t~'
@@ -401,7 +461,7 @@ local function writeSources(st, viewsTotal)
   local counts, order = {}, {}
   for i = 1, #st.visitors do
     if not (st.dropped and st.dropped[i]) then
-      local label = st.labels[st.labelOf and st.labelOf[st.viewAt[i]] or 1]
+      local label = st.labels[st.labelOf and st.labelOf[st.at[i]] or 1]
       if label then
         if not counts[label] then
           counts[label] = 0
@@ -447,12 +507,11 @@ local function writeSiteSources()
 end
 
 local function body()
-  local ai, ki = 10, 8
+  local ai, ki = 11, 8
   local articles = {}
   while ai <= #ARGV - SOURCE_ARGS do
-    local article, touch, n = ARGV[ai], ARGV[ai + 1] == '1', tonumber(ARGV[ai + 2])
     local st
-    st, ki, ai = decide(article, touch, n, ai + 3, ki)
+    st, ki, ai = decide(ARGV[ai], tonumber(ARGV[ai + 1]), ai + 2, ki)
     ai, ki = readSources(st, ai, ki)
     articles[#articles + 1] = st
   end

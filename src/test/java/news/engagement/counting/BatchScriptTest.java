@@ -49,7 +49,8 @@ class BatchScriptTest {
   }
 
   private Batch.Outcome apply(Batch batch) {
-    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, batch.articles());
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, batch.articles(),
+        batch.articles());
     String result = redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
     return batch.outcome(result);
   }
@@ -115,8 +116,8 @@ class BatchScriptTest {
         .hasMessageContaining("WRONGTYPE")
         .satisfies(err -> assertThat(RedisFailure.deterministic(err)).isTrue());
 
-    assertThat(redis.exists(keys.counts(good), keys.likers(good), keys.viewSeen(good, "visitor-1"),
-        keys.shareSeen(good, "x", "visitor-1"), keys.viewSeen(poisoned, "visitor-1"),
+    assertThat(redis.exists(keys.counts(good), keys.likers(good), keys.viewSeen(good),
+        keys.shareSeen(good, "x", "visitor-1"), keys.viewSeen(poisoned),
         keys.watermark(shard, batcher))).isZero();
     // The shard's minute hash may hold other tests' articles: this batch's fields must not be there.
     assertThat(redis.hget(keys.minute(shard, NOW / 1000 - (NOW / 1000) % 60), good + "\tviews")).isNull();
@@ -172,7 +173,7 @@ class BatchScriptTest {
         new Countable(CountedType.VIEW, a, "visitor-1", null),
         new Countable(CountedType.LIKE, a, "visitor-1", null),
         new Countable(CountedType.SHARE, a, "visitor-1", "telegram")));
-    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, Set.of(a));
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, Set.of(a), Set.of(a));
     String tag = "{" + keys.tag(keys.shardOf(a)) + "}";
     assertThat(call.keys()).allSatisfy(key -> assertThat(key).contains(tag));
     redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
@@ -182,9 +183,58 @@ class BatchScriptTest {
       assertThat(redis.ttl(key)).as(key).isBetween(probation - 5, probation);
     }
     assertThat(redis.ttl(keys.bucketUniques(a, BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
-    assertThat(redis.pttl(keys.viewSeen(a, "visitor-1"))).isBetween(1L, 60_000L);
+    assertThat(redis.pttl(keys.viewSeen(a)))
+        .isBetween(LIMITS.dedupWindow().toMillis(), Batch.seenTtl(LIMITS.dedupWindow()).toMillis());
     assertThat(redis.ttl(keys.top(keys.shardOf(a), "views", BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
     assertThat(redis.ttl(keys.watermark(keys.shardOf(a), batcher))).isPositive();
+  }
+
+  @Test
+  void aVisitorCountsAgainOnceTheWindowPassedAndTheSeenSetLetsExpiredVisitorsGo() throws InterruptedException {
+    String a = article("window");
+    Limits shortWindow = new Limits(Duration.ofMillis(300), 0);
+    int shard = keys.shardOf(a);
+    assertThat(applyWith(shortWindow, Batch.of(shard, 1, NOW, List.of(view(a, "v1"))), Set.of()).counted()
+        .get(CountedType.VIEW)).isEqualTo(1);
+    Batch.Outcome again = applyWith(shortWindow, Batch.of(shard, 2, NOW, List.of(view(a, "v1"))), Set.of());
+    assertThat(again.counted().get(CountedType.VIEW)).isZero();
+    assertThat(again.duplicates()).isEqualTo(1);
+
+    pastWindow(a, shortWindow);
+    Batch.Outcome later = applyWith(shortWindow, Batch.of(shard, 3, NOW, List.of(view(a, "v1"), view(a, "v2"))),
+        Set.of());
+    assertThat(later.counted().get(CountedType.VIEW)).isEqualTo(2);
+    assertThat(redis.hget(keys.counts(a), "views")).isEqualTo("3");
+
+    // A trim drops the visitors whose window has passed and gives the set its TTL.
+    pastWindow(a, shortWindow);
+    applyWith(shortWindow, Batch.of(shard, 4, NOW, List.of(view(a, "v3"))), Set.of(a));
+    assertThat(redis.zrange(keys.viewSeen(a), 0, -1)).containsExactly("v3");
+    assertThat(redis.pttl(keys.viewSeen(a))).isBetween(1L, Batch.seenTtl(shortWindow.dedupWindow()).toMillis());
+  }
+
+  private static Countable view(String article, String visitor) {
+    return new Countable(CountedType.VIEW, article, visitor, null);
+  }
+
+  private Batch.Outcome applyWith(Limits limits, Batch batch, Set<String> trim) {
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, limits, BUCKET, true, batch.articles(), trim);
+    return batch.outcome(redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()));
+  }
+
+  /** Waits (Redis' clock) until every member of the article's seen set is older than the window. */
+  private void pastWindow(String article, Limits limits) throws InterruptedException {
+    double newest = redis.zrangeWithScores(keys.viewSeen(article), -1, -1).get(0).getScore();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (redisMillis() <= newest + limits.dedupWindow().toMillis()) {
+      assertThat(System.nanoTime()).as("Redis' clock stands still").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private long redisMillis() {
+    List<String> time = redis.time();
+    return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
   }
 
   @Test
@@ -193,7 +243,7 @@ class BatchScriptTest {
     Retention retention = new Retention(Duration.ofDays(400), Duration.ofHours(1), 3);
     for (int seq = 1; seq <= 3; seq++) {
       Batch batch = Batch.of(keys.shardOf(a), seq, NOW, List.of(new Countable(CountedType.VIEW, a, "v" + seq, null)));
-      Batch.Call call = batch.encode(keys, batcher, retention, LIMITS, BUCKET, false, Set.of());
+      Batch.Call call = batch.encode(keys, batcher, retention, LIMITS, BUCKET, false, Set.of(), Set.of());
       redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
       long ttl = redis.ttl(keys.counts(a));
       if (seq < 3) {
@@ -214,7 +264,8 @@ class BatchScriptTest {
     }
     fromOne.add(new Countable(CountedType.VIEW, a, "other-reader", null, "address-2"));
     Batch first = Batch.of(keys.shardOf(a), 1, NOW, fromOne);
-    Batch.Call call = first.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, first.articles());
+    Batch.Call call = first.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, first.articles(),
+        first.articles());
     Batch.Outcome outcome = first.outcome(redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()));
     assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(4);
     assertThat(outcome.capped()).isEqualTo(2);
@@ -222,7 +273,7 @@ class BatchScriptTest {
     // Later batches of the window: still bounded per address, the window's count is kept in Redis.
     Batch later = Batch.of(keys.shardOf(a), 2, NOW, List.of(new Countable(CountedType.VIEW, a, "invented-9", null,
         "address-1"), new Countable(CountedType.VIEW, a, "next-reader", null, "address-3")));
-    call = later.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, later.articles());
+    call = later.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, later.articles(), Set.of());
     outcome = later.outcome(redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()));
     assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(1);
     assertThat(outcome.capped()).isEqualTo(1);

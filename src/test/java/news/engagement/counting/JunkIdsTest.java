@@ -6,6 +6,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -59,7 +60,8 @@ class JunkIdsTest {
         long live = keysMatching(redis, "*" + run + "*");
         assertThat(live).as("totals, HyperLogLogs and dedup markers while on probation").isGreaterThan(IDS);
 
-        Thread.sleep(9_000); // the probation TTL passes
+        // The probation TTL (8 s) passes, and the seen sets' (the window plus its refresh period and grace).
+        Thread.sleep(Math.max(9_000, Batch.seenTtl(Duration.ofSeconds(8)).toMillis() + 1_000));
         // The uniques lists merge the closed part of each window for their candidates (at most 200 per
         // window, kept for the open bucket): bounded by the lists, not by the number of ids.
         long candidates = keysMatching(redis, "*:wu:*" + run + "*");
