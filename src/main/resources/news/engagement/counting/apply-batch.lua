@@ -59,6 +59,8 @@ local seenTtl = ARGV[10]
 local time = redis.call('TIME')
 local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local cutoff = nowMs - tonumber(window)
+-- Passed to ZADD as a string: a Lua number would be formatted again for every visitor.
+nowMs = string.format('%d', nowMs)
 
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
   shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
@@ -340,18 +342,26 @@ local function writeMinute()
       absolute[mark] = version
     end
   end
+  -- Undone in bulk: the old values written back with one HSET, the new fields removed with one HDEL.
   for from = 1, #fields, 500 do
     local to = math.min(from + 499, #fields)
     local old = redis.call('HMGET', minuteKey, unpack(fields, from, to))
-    local set = {}
+    local set, back, fresh = {}, {}, {}
     for i = from, to do
       local f = fields[i]
       local before = old[i - from + 1]
       set[#set + 1] = f
       set[#set + 1] = absolute[f] or ((tonumber(before) or 0) + minuteDelta[f])
-      if before then did('HSET', minuteKey, f, before) else did('HDEL', minuteKey, f) end
+      if before then
+        back[#back + 1] = f
+        back[#back + 1] = before
+      else
+        fresh[#fresh + 1] = f
+      end
     end
     redis.call('HSET', minuteKey, unpack(set))
+    if #back > 0 then did('HSET', minuteKey, unpack(back)) end
+    if #fresh > 0 then did('HDEL', minuteKey, unpack(fresh)) end
   end
   if redis.call('ZADD', dirtyKey, minute, minute) == 1 then
     did('ZREM', dirtyKey, minute)
@@ -370,15 +380,22 @@ local function writeTop(metric)
   for from = 1, #members, 500 do
     local to = math.min(from + 499, #members)
     local old = redis.call('ZMSCORE', key, unpack(members, from, to))
-    local add = {}
+    local add, back, fresh = {}, {}, {}
     for i = from, to do
       local m = members[i]
       local before = old[i - from + 1]
       add[#add + 1] = (tonumber(before) or 0) + delta[m]
       add[#add + 1] = m
-      if before then did('ZADD', key, before, m) else did('ZREM', key, m) end
+      if before then
+        back[#back + 1] = before
+        back[#back + 1] = m
+      else
+        fresh[#fresh + 1] = m
+      end
     end
     redis.call('ZADD', key, unpack(add))
+    if #back > 0 then did('ZADD', key, unpack(back)) end
+    if #fresh > 0 then did('ZREM', key, unpack(fresh)) end
   end
   if touchBuckets then
     redis.call('EXPIRE', key, bucketTtl)
