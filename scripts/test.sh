@@ -34,7 +34,7 @@ mvn -B verify "$@"
 # The same counting, top, trending, history, presence, conversions and black-box tests once more against the local Redis
 # Cluster (3 masters, 3 replicas): the service under test gets REDIS_URL=redis-cluster://...
 # (CLUSTER_TESTS may narrow or widen the list; an empty value skips this pass).
-cluster_tests=${CLUSTER_TESTS-CountingRulesTest,QuarantineTest,JunkIdsTest,TopWindowsTest,TopTraceTest,TrendingTest,TopHttpTest,MinuteFlushTest,TimeseriesTest,ClickHouseOutageTest,LimitsTest,ClusterFaultTest,PresenceTest,PresenceTraceTest,ArticlePresenceTest,MetadataCrawlTest,SourcesTest,JunkReferrersTest,ConversionsTest}
+cluster_tests=${CLUSTER_TESTS-CountingRulesTest,QuarantineTest,JunkIdsTest,TopWindowsTest,TopTraceTest,TrendingTest,TopHttpTest,MinuteFlushTest,TimeseriesTest,ClickHouseOutageTest,LimitsTest,ClusterFaultTest,PresenceTest,PresenceTraceTest,ArticlePresenceTest,TopSourceTest,MetadataCrawlTest,SourcesTest,JunkReferrersTest,ConversionsTest}
 if [ -n "$cluster_tests" ]; then
   echo "== the same tests against the Redis Cluster: $cluster_tests"
   TEST_REDIS_MODE=cluster mvn -B verify -Dtest="$cluster_tests" -Dsurefire.failIfNoSpecifiedTests=false \

@@ -46,6 +46,7 @@ import news.engagement.query.StatsQuery;
 import news.engagement.query.TopHandler;
 import news.engagement.query.TopLists;
 import news.engagement.query.TopQuery;
+import news.engagement.query.TopSources;
 import news.engagement.query.Trending;
 import news.engagement.query.TrendingHandler;
 import news.engagement.query.WidgetHandler;
@@ -171,7 +172,7 @@ public final class Service {
     metadata = new Metadata(vertx, config.site(), redis, keys, config.retention(), history.clickhouse(),
         metrics.registry(), clock);
     return List.of(
-        new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, clock,
+        new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, topSources(), clock,
             Shutdown.drainTimeout(config)),
         metadata,
         new Sources(config.site(), redis, keys, history.clickhouse(), new ReadCache.Settings(config.readCacheTtl(),
@@ -199,6 +200,14 @@ public final class Service {
     };
   }
 
+  /** The articles' top sources: the sources room's, when it runs (looked up at read time, after start). */
+  private TopSources topSources() {
+    return (articles, context) -> {
+      Sources sources = room(Sources.class);
+      return (sources == null ? TopSources.NONE : sources).lastHour(articles, context);
+    };
+  }
+
   private ReadCache.Settings readSettings() {
     return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime, registry);
   }
@@ -220,7 +229,7 @@ public final class Service {
     ArticlesHandler articles = new ArticlesHandler(stats::many, reads);
     Presence presence = room(Presence.class);
     EditorArticleHandler editorArticle = new EditorArticleHandler(stats::one,
-        presence != null ? presence::about : (id, c) -> Future.succeededFuture(null));
+        presence != null ? presence::about : (id, c) -> Future.succeededFuture(null), topSources());
     TopHandler top = new TopHandler(new TopQuery(topLists)::top, reads);
     WidgetHandler widget = new WidgetHandler(new TopQuery(topLists)::top, reads);
     TrendingHandler trending = new TrendingHandler(new Trending(topLists)::trending, reads);

@@ -16,6 +16,7 @@ import news.engagement.history.ClickHouseClient;
 import news.engagement.history.ClickHouseLayout;
 import news.engagement.ingest.Attention;
 import news.engagement.metrics.EngagementMetrics;
+import news.engagement.query.TopSources;
 import news.engagement.redis.RedisStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Reading now, engaged time and read depth, wired: pings and people's views come in through
  * {@link #attention()}, are coalesced in memory and written to Redis per shard ({@link PresenceWriter});
  * engaged time goes on to ClickHouse ({@link EngagedFlusher}, which also gives {@code article_engagement}
- * its engaged columns); editors read {@code GET /v1/editor/now} ({@link NowHandler}), one article's
+ * its engaged columns); editors read {@code GET /v1/editor/now} ({@link NowHandler}, with each article's top
+ * source from {@link TopSources}), one article's
  * presence through {@link #about} (for {@code GET /v1/editor/articles/{id}}) and its engaged series
  * ({@link EngagedSeriesHandler}); {@link ReadersGauge} keeps {@code engagement_readers_now}.
  */
@@ -45,7 +47,7 @@ public final class Presence implements Room, Attention {
   private String gaugeDeployment;
 
   public Presence(Vertx vertx, Config.Presence config, RedisStore redis, Keys keys, ClickHouseClient clickhouse,
-      EngagementMetrics metrics, Clock clock, Duration drainTimeout) {
+      EngagementMetrics metrics, TopSources sources, Clock clock, Duration drainTimeout) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.clock = Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(config, "config");
@@ -53,7 +55,7 @@ public final class Presence implements Room, Attention {
         config.maxPending(), drainTimeout);
     this.flusher = new EngagedFlusher(redis.commands(), keys, clickhouse, clock, config.flushInterval());
     this.readers = new ReadersNow(redis.commands(), keys, clock);
-    this.now = new NowHandler(readers, config.exactMax());
+    this.now = new NowHandler(readers, sources, config.exactMax());
     this.articles = new ArticleAttention(readers, keys, clickhouse, clock);
     this.series = new EngagedSeriesHandler(clickhouse, clock);
     this.gauge = new ReadersGauge(readers, metrics);

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Objects;
 import news.engagement.ingest.EventValidator;
 import news.engagement.presence.ArticlePresence;
@@ -30,11 +31,13 @@ public final class EditorArticleHandler {
 
   private final Part<ArticleStats> counts;
   private final Part<ArticlePresence> presence;
+  private final TopSources sources;
   private volatile String lastFailure;
 
-  public EditorArticleHandler(Part<ArticleStats> counts, Part<ArticlePresence> presence) {
+  public EditorArticleHandler(Part<ArticleStats> counts, Part<ArticlePresence> presence, TopSources sources) {
     this.counts = Objects.requireNonNull(counts, "counts");
     this.presence = Objects.requireNonNull(presence, "presence");
+    this.sources = Objects.requireNonNull(sources, "sources");
   }
 
   public void mount(Router router) {
@@ -51,7 +54,8 @@ public final class EditorArticleHandler {
     Context context = ctx.vertx().getOrCreateContext();
     Future<ArticleStats> c = counts.about(id, context);
     Future<ArticlePresence> p = presence.about(id, context);
-    Future.all(c, p).map(done -> new EditorArticle(c.result(), p.result()))
+    Future<TopSource> s = sources.lastHour(List.of(id), context).map(tops -> tops.get(id));
+    Future.all(c, p, s).map(done -> new EditorArticle(c.result(), p.result(), s.result()))
         .onSuccess(article -> {
           lastFailure = null;
           ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")

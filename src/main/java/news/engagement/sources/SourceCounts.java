@@ -29,6 +29,12 @@ final class SourceCounts {
     return items.subList(0, Math.min(limit, items.size()));
   }
 
+  /** The first item (most views, ties as in {@link #items}), or null when no view has a source. */
+  Item top() {
+    List<Item> first = items(1);
+    return first.isEmpty() ? null : first.get(0);
+  }
+
   long total() {
     return byLabel.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -40,14 +40,12 @@ final class SourceReads {
    * fields ("medium:source@slot") of the current slot and the eleven before, in this hour and the last.
    */
   private Future<SourceCounts> live(String article, SourceWindow window, Context context) {
-    long now = clock.millis() / 1000;
-    long hour = BucketSize.HOUR.startOf(now);
-    int slot = (int) ((BucketSize.FIVE_MINUTES.startOf(now) - hour) / BucketSize.FIVE_MINUTES.length().toSeconds());
+    Now now = now();
     int hours = window == SourceWindow.HOUR ? 2 : 24;
     List<Long> starts = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
     for (int i = 0; i < hours; i++) {
-      long start = hour - i * BucketSize.HOUR.length().toSeconds();
+      long start = now.hour() - i * BucketSize.HOUR.length().toSeconds();
       if (article != null) {
         starts.add(start);
         hashes.add(keys.articleSources(article, start));
@@ -63,21 +61,64 @@ final class SourceReads {
     return Future.all(reads).map(done -> {
       SourceCounts counts = new SourceCounts();
       for (int i = 0; i < reads.size(); i++) {
-        boolean current = starts.get(i) == hour;
-        reads.get(i).result().forEach((field, views) -> {
-          int at = field.indexOf('@');
-          if (window == SourceWindow.DAY && at < 0) {
-            counts.add(field, Long.parseLong(views));
-          } else if (window == SourceWindow.HOUR && at > 0) {
-            int s = Integer.parseInt(field.substring(at + 1));
-            if (current ? s <= slot : s > slot) {
-              counts.add(field.substring(0, at), Long.parseLong(views));
-            }
-          }
-        });
+        now.add(counts, window, starts.get(i), reads.get(i).result());
       }
       return counts;
     });
+  }
+
+  /**
+   * The 1h sources of each of {@code articles} (as {@code window=1h} reads one article: its hash of this
+   * hour and of the last), in the order given. Every HGETALL is sent at once: Lettuce pipelines them on
+   * the connection (on a cluster, on each master's), so the answer takes about one round trip.
+   */
+  Future<List<SourceCounts>> lastHour(List<String> articles, Context context) {
+    Now now = now();
+    long previous = now.hour() - BucketSize.HOUR.length().toSeconds();
+    List<Future<Map<String, String>>> current = new ArrayList<>(articles.size());
+    List<Future<Map<String, String>>> before = new ArrayList<>(articles.size());
+    for (String article : articles) {
+      current.add(Future.fromCompletionStage(redis.hgetall(keys.articleSources(article, now.hour())), context));
+      before.add(Future.fromCompletionStage(redis.hgetall(keys.articleSources(article, previous)), context));
+    }
+    List<Future<Map<String, String>>> all = new ArrayList<>(current);
+    all.addAll(before);
+    return Future.all(all).map(done -> {
+      List<SourceCounts> result = new ArrayList<>(articles.size());
+      for (int i = 0; i < articles.size(); i++) {
+        SourceCounts counts = new SourceCounts();
+        now.add(counts, SourceWindow.HOUR, now.hour(), current.get(i).result());
+        now.add(counts, SourceWindow.HOUR, previous, before.get(i).result());
+        result.add(counts);
+      }
+      return result;
+    });
+  }
+
+  private Now now() {
+    long second = clock.millis() / 1000;
+    long hour = BucketSize.HOUR.startOf(second);
+    int slot = (int) ((BucketSize.FIVE_MINUTES.startOf(second) - hour) / BucketSize.FIVE_MINUTES.length().toSeconds());
+    return new Now(hour, slot);
+  }
+
+  /** The moment of a live read: the current hour's start and its five-minute slot (0..11). */
+  private record Now(long hour, int slot) {
+    /** Adds the fields of one hour hash (of the hour starting at {@code start}) that fall in the window. */
+    void add(SourceCounts counts, SourceWindow window, long start, Map<String, String> hash) {
+      boolean current = start == hour;
+      hash.forEach((field, views) -> {
+        int at = field.indexOf('@');
+        if (window == SourceWindow.DAY && at < 0) {
+          counts.add(field, Long.parseLong(views));
+        } else if (window == SourceWindow.HOUR && at > 0) {
+          int s = Integer.parseInt(field.substring(at + 1));
+          if (current ? s <= slot : s > slot) {
+            counts.add(field.substring(0, at), Long.parseLong(views));
+          }
+        }
+      });
+    }
   }
 
   private Future<SourceCounts> history(String article, SourceWindow window, Context context) {

@@ -1,8 +1,12 @@
 package news.engagement.sources;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import news.engagement.Room;
 import news.engagement.config.Site;
@@ -10,6 +14,8 @@ import news.engagement.counting.Keys;
 import news.engagement.history.ClickHouseClient;
 import news.engagement.ingest.Attribution;
 import news.engagement.query.ReadCache;
+import news.engagement.query.TopSource;
+import news.engagement.query.TopSources;
 import news.engagement.redis.RedisStore;
 
 /**
@@ -17,17 +23,21 @@ import news.engagement.redis.RedisStore;
  * ({@link #attribution()}, {@link SourceClassifier}); the batch script counts the label with the view if
  * it counts (live per article and site in Redis, per minute in the minute hash that history flushes into
  * {@code article_sources}); editors read {@code GET /v1/editor/articles/{id}/sources} and
- * {@code GET /v1/editor/sources} ({@link SourcesHandler}). Removing this room leaves views without sources.
+ * {@code GET /v1/editor/sources} ({@link SourcesHandler}); the reading-now list and the editor's article view
+ * show each article's top source of the last hour ({@link #lastHour}). Removing this room leaves views
+ * without sources.
  */
-public final class Sources implements Room {
+public final class Sources implements Room, TopSources {
   private final SourceClassifier classifier;
+  private final SourceReads reads;
   private final SourcesHandler handler;
 
-  public Sources(Site site, RedisStore redis, Keys keys, ClickHouseClient clickhouse, ReadCache.Settings reads,
-      Clock clock) {
+  public Sources(Site site, RedisStore redis, Keys keys, ClickHouseClient clickhouse,
+      ReadCache.Settings readCache, Clock clock) {
     Objects.requireNonNull(site, "site");
     this.classifier = SourceClassifier.standard(site.origins());
-    this.handler = new SourcesHandler(new SourceReads(redis.commands(), keys, clickhouse, clock), reads);
+    this.reads = new SourceReads(redis.commands(), keys, clickhouse, clock);
+    this.handler = new SourcesHandler(reads, readCache);
   }
 
   @Override
@@ -43,6 +53,22 @@ public final class Sources implements Room {
   @Override
   public Attribution attribution() {
     return (url, referrer) -> classifier.classify(url, referrer).label();
+  }
+
+  /** Read live for the articles asked (not cached: the now list and the article view are read live too). */
+  @Override
+  public Future<Map<String, TopSource>> lastHour(List<String> articles, Context context) {
+    return reads.lastHour(articles, context).map(counts -> {
+      Map<String, TopSource> top = new HashMap<>();
+      for (int i = 0; i < articles.size(); i++) {
+        SourceCounts.Item first = counts.get(i).top();
+        if (first != null) {
+          top.put(articles.get(i), new TopSource(first.source().medium().wireName(), first.source().source(),
+              first.views()));
+        }
+      }
+      return top;
+    });
   }
 
   @Override

@@ -274,12 +274,17 @@
     };
   }
 
+  // An article's top traffic source of the last hour (sources room), as text: "telegram (messenger)".
+  function topSourceText(top) { return top ? top.source + ' (' + top.medium + ')' : '\u2013'; }
+
   function loadNow() {
     return api('/v1/editor/now?limit=10', true).then(function (now) {
       $('now-error').textContent = '';
       $('now-readers').textContent = number(now.readers);
       fillTable('now', now.items || [], function (row, item) {
         articleCell(row, item.article); cell(row, number(item.readers), 'num'); cell(row, duration(item.engagedSeconds), 'num');
+        var top = cell(row, topSourceText(item.topSource), 'source');
+        if (item.topSource) { top.title = number(item.topSource.views) + ' views in the last hour'; }
       });
     }, presenceFailed('now-error', 'Reading now'));
   }
@@ -297,6 +302,7 @@
       field('averageEngaged', duration((a.engaged || {}).averageSeconds));
       field('readThrough', depth.readers ? percent(depth.shares['100']) : '\u2013');
       field('depth', depth.readers ? ['25', '50', '75'].map(function (t) { return percent(depth.shares[t]); }).join(' / ') : '\u2013');
+      field('topSource', topSourceText(a.topSource));
       box.hidden = false;
       $('chart-error').textContent = '';
     }, presenceFailed('chart-error', 'Article summary'));

@@ -91,8 +91,10 @@ class PresenceTest {
     assertThat(site()).isEqualTo(2);
     JsonObject now = editorNow(10);
     assertThat(now.getLong("readers")).isEqualTo(2);
+    // alice's view had no referrer: the top source of the last hour is direct (TopSourceTest covers the rest).
     assertThat(now.getJsonArray("items")).containsExactly(new JsonObject().put("article", article)
-        .put("readers", 2L).put("engagedSeconds", 25L));
+        .put("readers", 2L).put("engagedSeconds", 25L).put("topSource", new JsonObject().put("medium", "direct")
+            .put("source", "direct").put("views", 1L)));
     assertThat(meter("engagement_events_received_total{type=\"ping\"}") - receivedPings).isEqualTo(3);
     assertThat(meter("engagement_events_counted_total{type=\"ping\"}")).isGreaterThanOrEqualTo(2);
     assertThat(meter("engagement_events_dropped_total{reason=\"bot\"}") - bots).isEqualTo(1);

@@ -23,11 +23,17 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The editor desk's reading-now panel and article attention in headless Chromium: the panel follows new
  * readers by itself (no page reload), the chosen article shows readers now, average engaged time and
- * read-through beside its views, and the chart switches to engaged time (from ClickHouse).
+ * read-through beside its views, each with its top source of the last hour (set as text: a campaign named
+ * with markup shows its sanitised name and adds no element), and the chart switches to engaged time.
  */
 class EditorNowBrowserTest {
   private static final int REDIS_DB = 13;
   private static final String TOKEN = "editor-now-" + UUID.randomUUID();
+  /** The page address of both views: a campaign whose utm_source is markup. */
+  private static final String CAMPAIGN_URL = "https://news.example/story?utm_source="
+      + java.net.URLEncoder.encode("<img src=x onerror=alert(1)>", java.nio.charset.StandardCharsets.UTF_8);
+  /** What the desk shows of it: the classifier's name (docs/sources.md) and the medium, as text. */
+  private static final String TOP_SOURCE = "img_src_x_onerror_alert_1 (campaign)";
   private static RunningService running;
   private static Browser browser;
 
@@ -54,7 +60,8 @@ class EditorNowBrowserTest {
   void readingNowRefreshesItselfAndTheArticleShowsItsAttention() {
     String article = "desk-now-" + UUID.randomUUID().toString().substring(0, 8);
     // Two readers: one engaged 40 s and read to the end, one engaged 20 s and stopped at 30 %.
-    send(new JsonArray().add(event("view", article, "desk-reader-1")).add(event("view", article, "desk-reader-2"))
+    send(new JsonArray().add(event("view", article, "desk-reader-1").put("url", CAMPAIGN_URL))
+        .add(event("view", article, "desk-reader-2").put("url", CAMPAIGN_URL))
         .add(ping(article, "desk-reader-1", 40, 100)).add(ping(article, "desk-reader-2", 20, 30)));
 
     browser.open(base() + "/editor?article=" + article);
@@ -64,12 +71,12 @@ class EditorNowBrowserTest {
     browser.driver.findElement(By.id("token")).sendKeys(TOKEN);
     browser.driver.findElement(By.id("sign-in")).click();
     browser.await("reading now shows 2 readers of " + article,
-        d -> rows(d, "#now").contains(List.of(article, "2", "1:00")));
+        d -> rows(d, "#now").contains(List.of(article, "2", "1:00", TOP_SOURCE)));
     browser.js("window.__sameDocument = true");
 
     send(new JsonArray().add(ping(article, "desk-reader-3", 5, 80)));
     browser.await("the panel follows a third reader without a reload",
-        d -> rows(d, "#now").contains(List.of(article, "3", "1:05")));
+        d -> rows(d, "#now").contains(List.of(article, "3", "1:05", TOP_SOURCE)));
     assertThat(browser.js("return window.__sameDocument === true")).isEqualTo(true);
     assertThat(text(browser.driver, "#now-readers")).isEqualTo("3");
 
@@ -78,6 +85,8 @@ class EditorNowBrowserTest {
     // (WebDriver reads the page's no-break spaces as spaces.) 65 s engaged by 3 visitors: 22 s each on average (once ClickHouse has the minute).
     browser.await("average engaged time", d -> "0:22".equals(field(d, "averageEngaged")));
     assertThat(field(browser.driver, "depth")).isEqualTo("100 % / 67 % / 67 %");
+    assertThat(field(browser.driver, "topSource")).isEqualTo(TOP_SOURCE);
+    assertThat(browser.js("return document.querySelectorAll('img[onerror]').length")).isEqualTo(0L);
 
     new Select(browser.driver.findElement(By.id("chart-metric"))).selectByValue("engaged");
     browser.await("the chart shows engaged time", d -> text(d, "#chart-heading").equals("Engaged time per hour")
