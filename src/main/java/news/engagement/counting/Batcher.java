@@ -44,11 +44,13 @@ public final class Batcher extends VerticleBase {
   private static final int KEEP_QUARANTINED = 32;
   /**
    * Batch scripts in flight per Redis server, over all its shards. Redis runs one command at a time, so
-   * every script queued there is time a reader's GET waits behind; two keep the server busy (one runs
-   * while the next is on its way) and let waiting events gather into fewer, larger calls. Sixteen lanes
-   * each with its own script in flight queued up to 16 scripts ahead of every read.
+   * every script queued there is time a reader's GET waits behind; and while a script runs, the waiting
+   * events gather into the next call, whose cost is mostly per article, not per view (long-tail
+   * traffic: a call of 300 views cost 9.0 us of Redis per view, one of 1 200 views 6.1 us). One in
+   * flight leaves Redis idle for a round trip between calls and makes the calls twice as large as two
+   * did (docs/benchmarks.md, 15:30 run); sixteen lanes with a script each queued up to 16 ahead of reads.
    */
-  static final int SCRIPTS_PER_SERVER = 2;
+  static final int SCRIPTS_PER_SERVER = 1;
 
   private final ShardScripts redis;
   private final Keys keys;
