@@ -36,8 +36,8 @@ final class SourceReads {
   }
 
   /**
-   * 24h: the plain "medium:source" fields of the current hour and the 23 before; 1h: the five-minute slot
-   * fields ("medium:source@slot") of the current slot and the eleven before, in this hour and the last.
+   * 24h: every five-minute slot field ("medium:source@slot") of the current hour and the 23 before; 1h:
+   * those of the current slot and the eleven before, in this hour and the last.
    */
   private Future<SourceCounts> live(String article, SourceWindow window, Context context) {
     Now now = now();
@@ -108,10 +108,15 @@ final class SourceReads {
     void add(SourceCounts counts, SourceWindow window, long start, Map<String, String> hash) {
       boolean current = start == hour;
       hash.forEach((field, views) -> {
-        int at = field.indexOf('@');
-        if (window == SourceWindow.DAY && at < 0) {
-          counts.add(field, Long.parseLong(views));
-        } else if (window == SourceWindow.HOUR && at > 0) {
+        // "<label>@<slot>": a source's views in one five-minute slot; "#@<slot>" counts the slot's sources
+        // (hashes written before the slots-only layout also hold "<label>" hour sums of the same views).
+        int at = field.lastIndexOf('@');
+        if (at <= 0 || field.charAt(0) == '#') {
+          return;
+        }
+        if (window == SourceWindow.DAY) {
+          counts.add(field.substring(0, at), Long.parseLong(views));
+        } else {
           int s = Integer.parseInt(field.substring(at + 1));
           if (current ? s <= slot : s > slot) {
             counts.add(field.substring(0, at), Long.parseLong(views));

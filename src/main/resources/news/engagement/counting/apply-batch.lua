@@ -407,10 +407,10 @@ end
 -- the batch's five-minute slot in its hour (0..11). Trailing KEYS: the shard's hour source hash. Per
 -- article, after its events: m (distinct sources of its views), the m labels "medium:source", and each
 -- view event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 one more
--- KEY after its dedup keys: its hour source hash. An hour hash holds per source "<label>" (the hour's
--- views) and "<label>@<slot>" (the five-minute slot's), and "#" the number of sources it keeps.
+-- KEY after its dedup keys: its hour source hash. An hour hash holds per source and five-minute slot
+-- "<label>@<slot>" (its views), and per slot "#@<slot>" the number of sources the slot keeps.
 -- A counted view (not a duplicate, not past the address bound) adds 1 to its source: per article and
--- batch two HINCRBY per distinct source, and a minute-hash field "<article>\ts:<label>" (written with
+-- batch one HINCRBY per distinct source, and a minute-hash field "<article>\ts:<label>" (written with
 -- the other minute fields) except for direct views.
 local SOURCE_ARGS = 4
 local sourceCap, siteSourceCap = tonumber(ARGV[#ARGV - 3]), tonumber(ARGV[#ARGV - 2])
@@ -446,28 +446,31 @@ local function bump(key, field, n)
   return total
 end
 
--- Adds n to a source of a capped hour hash (and to its five-minute slot); a source that would pass the
--- cap is counted as "<medium>:other" (direct and the "other"s are never refused: at most 9 of them).
--- Answers the label it counted under and whether the hash is new.
+-- Adds n to a source's five-minute slot of a capped hour hash: one HINCRBY of "<label>@<slot>" (the
+-- hour's count is the sum of its slots, summed by the reader). A source new in the slot is counted in
+-- "#@<slot>"; one that would pass the cap is counted as "<medium>:other" (direct and the "other"s are
+-- never refused: at most 9 of them). Answers the label it counted under and whether the slot is new (so
+-- the hash may be).
 local function addSource(key, label, n, cap)
+  local field = label .. '@' .. sourceSlot
   local fresh = false
-  if bump(key, label, n) == n then
-    local kept = bump(key, '#', 1)
+  if bump(key, field, n) == n then
+    local count = '#@' .. sourceSlot
+    local kept = bump(key, count, 1)
     local colon = string.find(label, ':', 1, true)
     if kept > cap and label ~= DIRECT and string.sub(label, colon + 1) ~= 'other' then
       -- Taken back at once; the undo entries below cancel those of the two bumps above.
-      redis.call('HINCRBY', key, '#', -1)
-      did('HINCRBY', key, '#', 1)
-      redis.call('HDEL', key, label)
-      did('HINCRBY', key, label, n)
+      redis.call('HINCRBY', key, count, -1)
+      did('HINCRBY', key, count, 1)
+      redis.call('HDEL', key, field)
+      did('HINCRBY', key, field, n)
       label = string.sub(label, 1, colon) .. 'other'
-      if bump(key, label, n) == n then
-        bump(key, '#', 1)
+      if bump(key, label .. '@' .. sourceSlot, n) == n then
+        bump(key, count, 1)
       end
     end
     fresh = kept == 1
   end
-  bump(key, label .. '@' .. sourceSlot, n)
   return label, fresh
 end
 
