@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import news.engagement.counting.Keys;
 
 /**
@@ -84,7 +85,13 @@ final class Slice {
   record Call(String[] keys, String[] args) {
   }
 
-  Call encode(Keys keys, String writerId, long sequence, long nowMillis, int exactMax) {
+  /** The articles of the slice's readers sets. */
+  Set<String> articles() {
+    return readers.keySet();
+  }
+
+  /** {@code refresh}: the articles whose readers set this call trims and gives its TTL. */
+  Call encode(Keys keys, String writerId, long sequence, long nowMillis, int exactMax, Set<String> refresh) {
     List<String> k = new ArrayList<>();
     List<String> a = new ArrayList<>();
     k.add(keys.presenceWatermark(shard, writerId));
@@ -105,6 +112,7 @@ final class Slice {
       k.add(keys.counts(article));
       ReadDepth.PARTS.forEach(part -> k.add(keys.readDepth(article, part)));
       a.add(article);
+      a.add(refresh.contains(article) ? "1" : "0");
       pairs(a, members);
       Map<String, Integer> codes = depth.getOrDefault(article, Map.of());
       a.add(Integer.toString(codes.size()));

@@ -18,7 +18,8 @@
 --       then per minute: engaged hash, engaged visitors set
 -- ARGV: 1 sequence, 2 now (ms), 3 cutoff (ms, readers seen before it are gone), 4 exact max,
 --       5 S, then S pairs (member, last seen ms) for the site set;
---       then A, per article: id, n, n pairs (member, last seen ms), D, D pairs (visitor, depth code:
+--       then A, per article: id, refresh (1: trim the readers set and set its TTL, 0: add and count),
+--       n, n pairs (member, last seen ms), D, D pairs (visitor, depth code:
 --       2 * thresholds reached (0..4) + 1 if engaged);
 --       then M, per minute: minute (epoch s), E, E triples (article, visitor, engaged seconds > 0)
 -- Returns: 1 when applied, 0 when the watermark shows it was applied before.
@@ -46,9 +47,11 @@ local function zaddAll(key, flag, items)
   end
 end
 
--- Adds n (member, ms) pairs from ARGV[i] (one ZADD for all of them); trims to the window and the cap;
--- answers the readers estimate.
-local function admit(zset, levelKey, i, n)
+-- Adds n (member, ms) pairs from ARGV[i] (one ZADD for all of them) and answers the readers estimate.
+-- With refresh, trims the set to the window and sets its TTL; without, counts the members from the
+-- cutoff (ZCOUNT) and leaves the older ones for the next trim (the writer trims each article every few
+-- seconds; readers count from the cutoff too). A set past the cap is trimmed at once and sampled.
+local function admit(zset, levelKey, i, n, refresh)
   local level = tonumber(redis.call('GET', levelKey) or '0')
   local raised = false
   local adds = {}
@@ -60,8 +63,17 @@ local function admit(zset, levelKey, i, n)
     end
   end
   zaddAll(zset, 'GT', adds)
-  redis.call('ZREMRANGEBYSCORE', zset, '-inf', '(' .. cutoff)
-  local card = redis.call('ZCARD', zset)
+  local card
+  if refresh then
+    redis.call('ZREMRANGEBYSCORE', zset, '-inf', '(' .. cutoff)
+    card = redis.call('ZCARD', zset)
+  else
+    card = redis.call('ZCOUNT', zset, cutoff, '+inf')
+    if card > cap then
+      redis.call('ZREMRANGEBYSCORE', zset, '-inf', '(' .. cutoff)
+      card = redis.call('ZCARD', zset)
+    end
+  end
   while card > cap do
     level = level + 1
     raised = true
@@ -75,7 +87,7 @@ local function admit(zset, levelKey, i, n)
   if level > 0 and (raised or card * 2 > cap) then
     redis.call('SET', levelKey, level, 'EX', 120)
   end
-  if card > 0 then
+  if refresh and card > 0 then
     redis.call('PEXPIRE', zset, SET_TTL_MS)
   end
   return card * math.pow(2, level)
@@ -83,7 +95,7 @@ end
 
 local i = 5
 local s = tonumber(ARGV[i])
-admit(KEYS[2], KEYS[3], i + 1, s)
+admit(KEYS[2], KEYS[3], i + 1, s, true)
 i = i + 1 + 2 * s
 
 local DEPTH_MIN_TTL_MS = 86400000
@@ -127,13 +139,13 @@ i = i + 1
 local ranked, touches = {}, {}
 for a = 1, articles do
   local base = 7 + STRIDE * (a - 1)
-  local article, n = ARGV[i], tonumber(ARGV[i + 1])
-  local readers = admit(KEYS[base], KEYS[base + 1], i + 2, n)
+  local article, refresh, n = ARGV[i], ARGV[i + 1] == '1', tonumber(ARGV[i + 2])
+  local readers = admit(KEYS[base], KEYS[base + 1], i + 3, n, refresh)
   ranked[#ranked + 1] = readers
   ranked[#ranked + 1] = article
   touches[#touches + 1] = now
   touches[#touches + 1] = article
-  i = i + 2 + 2 * n
+  i = i + 3 + 2 * n
   local d = tonumber(ARGV[i])
   if d > 0 then
     depth(base + 2, i + 1, d)
