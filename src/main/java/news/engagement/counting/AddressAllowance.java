@@ -26,9 +26,13 @@ final class AddressAllowance {
   private final long windowMillis;
   private final int allowance;
   private long windowStart = Long.MIN_VALUE;
-  private final Map<String, int[]> seen = new LinkedHashMap<>(1024, 0.75f, true) {
+  /** A pair as a key: no string built per view, and the two ids' hash codes are cached in them. */
+  private record Pair(String article, String address) {
+  }
+
+  private final Map<Pair, int[]> seen = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Pair, int[]> eldest) {
       return size() > MAX_PAIRS;
     }
   };
@@ -57,7 +61,7 @@ final class AddressAllowance {
       seen.clear();
       windowStart = start;
     }
-    int[] views = seen.computeIfAbsent(event.article() + '\t' + event.address(), k -> new int[1]);
+    int[] views = seen.computeIfAbsent(new Pair(event.article(), event.address()), k -> new int[1]);
     if (views[0] < allowance) {
       views[0]++;
       return event.withoutAddress();

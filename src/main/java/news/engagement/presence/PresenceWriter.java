@@ -159,8 +159,9 @@ final class PresenceWriter extends VerticleBase {
     Slice[] fresh = new Slice[lanes.length];
     Sighting s;
     while ((s = queue.poll()) != null) {
-      slice(fresh, keys.shardOf(s.article())).addArticle(s);
-      slice(fresh, keys.shardOfVisitor(s.visitor())).addVisitor(s);
+      String member = Slice.member(s.visitor());
+      slice(fresh, keys.shardOf(s.article())).addArticle(s, member);
+      slice(fresh, keys.shardOfVisitor(s.visitor())).addVisitor(s, member);
     }
     long now = System.nanoTime();
     for (Lane lane : lanes) {

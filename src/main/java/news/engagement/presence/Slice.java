@@ -33,14 +33,14 @@ final class Slice {
     this.shard = shard;
   }
 
-  /** The article's part of a sighting (this is the article's shard). */
-  void addArticle(Sighting s) {
+  /** The article's part of a sighting (this is the article's shard); {@code member} is {@link #member}'s. */
+  void addArticle(Sighting s, String member) {
     sightings++;
     parts++;
     if (s.ping()) {
       pings++;
     }
-    readers.computeIfAbsent(s.article(), a -> new HashMap<>()).merge(member(s.visitor()), s.atMillis(), Math::max);
+    readers.computeIfAbsent(s.article(), a -> new HashMap<>()).merge(member, s.atMillis(), Math::max);
     if (s.ping()) {
       depth.computeIfAbsent(s.article(), a -> new HashMap<>())
           .merge(s.visitor(), ReadDepth.code(s.depth(), s.engagedSeconds() > 0), ReadDepth::merge);
@@ -54,9 +54,9 @@ final class Slice {
   }
 
   /** The visitor's part of a sighting (this is the visitor's shard). */
-  void addVisitor(Sighting s) {
+  void addVisitor(Sighting s, String member) {
     parts++;
-    site.merge(member(s.visitor()), s.atMillis(), Math::max);
+    site.merge(member, s.atMillis(), Math::max);
   }
 
   /** Folds a newer slice of the same shard into this one (while this one waits to be re-sent). */
