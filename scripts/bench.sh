@@ -4,7 +4,9 @@
 #   longtail  the same over 5 000 long-tail articles: Redis commands per counted view, Redis CPU per event
 #   reads     wrk -t2 -c64 bench/reads-longtail.lua (GET /v1/articles/{id}, 5 000 long-tail articles)
 #             vs bare GET of a fixed article JSON
-#   mixed     ingest (wrk -t1 -c32) and reads (wrk -t1 -c16) at once vs each alone
+#   mixed     ingest (wrk -t1 -c32) and reads (wrk -t1 -c16) at once vs each alone; and a control: the
+#             same ingest with the reads sent to the bare server (the machine's floor for a read's tail)
+#   paced     the mixed run with reads at about 5 000 req/s (bench/reads-paced.lua: 3 ms between requests)
 #   alone     ingest with Redis shut down (events buffered): the HTTP path with the cores to itself
 #   cluster   long-tail ingest against a local 3-master Redis Cluster, with and without the replica WAIT
 #   scripts/bench.sh [seconds per measured run, default 15]       (about 5 minutes at 15)
@@ -105,6 +107,25 @@ mixed_pid=$!
 load mixed-reads 1 16 "$seconds" bench/reads-longtail.lua "$svc" --latency
 wait "$mixed_pid"
 wait_drained
+# Paced: the same ingest, reads at about 5 000 req/s (bench/reads-paced.lua) rather than as fast as wrk can.
+load paced-ingest 1 32 "$seconds" bench/events.lua "$svc" &
+paced_pid=$!
+load paced-reads 1 16 "$seconds" bench/reads-paced.lua "$svc" --latency
+wait "$paced_pid"
+wait_drained
+# Control: the same ingest into the service, the reads to the bare server (a fixed JSON, no cache, no
+# Redis). Its read tail is what this machine gives any read while the service ingests at full rate.
+java -cp "target/classes:target/test-classes:$(cat "$out/classpath.txt")" news.engagement.bench.BareServer "$bp" >"$out/bare2.log" 2>&1 &
+bare_again=$!
+pids+=("$bare_again")
+wait_port "$bp"
+load warm 1 16 3 bench/reads-longtail.lua "$bare"
+load control-ingest 1 32 "$seconds" bench/events.lua "$svc" &
+control_pid=$!
+load control-reads 1 16 "$seconds" bench/reads-longtail.lua "$bare" --latency
+wait "$control_pid"
+kill "$bare_again"; wait "$bare_again" 2>/dev/null || true
+wait_drained
 
 # The HTTP ingest path alone: with Redis shut down, accepted events wait in the bounded buffer, so the
 # service gets the cores that Redis took above (as the bare server had them).
@@ -162,6 +183,9 @@ row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
   row "reads alone (-t1 -c16)" "$(rps "$out/reads-t1.txt")" "$(p99 "$out/reads-t1.txt")" ""
   row "mixed: ingest (-t1 -c32)" "$(rps "$out/mixed-ingest.txt")" "" "$(ratio "$(rps "$out/mixed-ingest.txt")" "$(rps "$out/ingest-t1.txt")") of ingest alone"
   row "mixed: reads (-t1 -c16)" "$(rps "$out/mixed-reads.txt")" "$(p99 "$out/mixed-reads.txt")" "$(ratio "$(rps "$out/mixed-reads.txt")" "$(rps "$out/reads-t1.txt")") of reads alone"
+  row "paced mixed: ingest (-t1 -c32)" "$(rps "$out/paced-ingest.txt")" "" "$(ratio "$(rps "$out/paced-ingest.txt")" "$(rps "$out/ingest-t1.txt")") of ingest alone"
+  row "paced mixed: reads (-t1 -c16, 3 ms pause)" "$(rps "$out/paced-reads.txt")" "$(p99 "$out/paced-reads.txt")" "$(ratio "$(rps "$out/paced-reads.txt")" 863) of v1's 863"
+  row "control: bare GET during ingest (-t1 -c16)" "$(rps "$out/control-reads.txt")" "$(p99 "$out/control-reads.txt")" "ingest $(rps "$out/control-ingest.txt") req/s"
   echo
   echo "applied to Redis (sustained, events.lua): $applied_rate events/s ($(ratio "$applied_rate" "$(rps "$out/bare-post.txt")") of bare POST) over the run plus ${drain} s to drain; ${script_usec} us per batch script call"
   echo "long-tail ingest, one Redis: $views counted views, $events applied events, $lt_rate events/s applied ($(ratio "$lt_rate" "$(rps "$out/bare-post.txt")") of bare POST); Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us"
