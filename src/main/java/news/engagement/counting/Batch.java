@@ -46,16 +46,19 @@ final class Batch {
     this.localDuplicates = localDuplicates;
   }
 
+  /** A view's or share's identity inside a batch (no string built per event). */
+  private record Seen(CountedType type, String article, String network, String visitor) {
+  }
+
   static Batch of(int shard, long sequence, long nowMillis, List<Countable> events) {
     Map<String, List<Countable>> byArticle = new LinkedHashMap<>();
     Map<String, Integer> previews = new LinkedHashMap<>();
-    Set<String> seen = new HashSet<>();
+    Set<Seen> seen = new HashSet<>();
     int duplicates = 0;
     for (Countable e : events) {
       switch (e.type()) {
         case VIEW, SHARE -> {
-          String id = e.type() == CountedType.VIEW ? "v\t" + e.article() + "\t" + e.visitor()
-              : "s\t" + e.article() + "\t" + e.network() + "\t" + e.visitor();
+          Seen id = new Seen(e.type(), e.article(), e.type() == CountedType.VIEW ? null : e.network(), e.visitor());
           if (seen.add(id)) {
             byArticle.computeIfAbsent(e.article(), a -> new ArrayList<>()).add(e);
           } else {
