@@ -109,12 +109,15 @@ final class Slice {
     readers.forEach((article, members) -> {
       k.add(keys.readers(article));
       k.add(keys.readersLevel(article));
-      k.add(keys.counts(article));
-      ReadDepth.PARTS.forEach(part -> k.add(keys.readDepth(article, part)));
+      Map<String, Integer> codes = depth.getOrDefault(article, Map.of());
+      if (!codes.isEmpty()) {
+        // Only an article with read depth to add names its totals hash and depth HyperLogLogs.
+        k.add(keys.counts(article));
+        ReadDepth.PARTS.forEach(part -> k.add(keys.readDepth(article, part)));
+      }
       a.add(article);
       a.add(refresh.contains(article) ? "1" : "0");
       pairs(a, members);
-      Map<String, Integer> codes = depth.getOrDefault(article, Map.of());
       a.add(Integer.toString(codes.size()));
       codes.forEach((visitor, code) -> {
         a.add(visitor);

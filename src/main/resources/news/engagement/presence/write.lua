@@ -14,7 +14,8 @@
 -- long as the article's totals hash (at least a day), so junk ids vanish with their probation.
 --
 -- KEYS: 1 watermark, 2 site readers, 3 site level, 4 ranking, 5 touched, 6 engaged dirty minutes,
---       then per article: readers, level, totals hash, depth p, 25, 50, 75, 100, e;
+--       then per article: readers, level, and only when it has depth pairs (D > 0 below) its totals
+--       hash and depth p, 25, 50, 75, 100, e;
 --       then per minute: engaged hash, engaged visitors set
 -- ARGV: 1 sequence, 2 now (ms), 3 cutoff (ms, readers seen before it are gone), 4 exact max,
 --       5 S, then S pairs (member, last seen ms) for the site set;
@@ -134,11 +135,12 @@ end
 
 local ranking, touched = KEYS[4], KEYS[5]
 local articles = tonumber(ARGV[i])
-local STRIDE = 9
 i = i + 1
 local ranked, touches = {}, {}
-for a = 1, articles do
-  local base = 7 + STRIDE * (a - 1)
+local k = 7
+for _ = 1, articles do
+  local base = k
+  k = k + 2
   local article, refresh, n = ARGV[i], ARGV[i + 1] == '1', tonumber(ARGV[i + 2])
   local readers = admit(KEYS[base], KEYS[base + 1], i + 3, n, refresh)
   ranked[#ranked + 1] = readers
@@ -149,6 +151,7 @@ for a = 1, articles do
   local d = tonumber(ARGV[i])
   if d > 0 then
     depth(base + 2, i + 1, d)
+    k = k + 7
   end
   i = i + 1 + 2 * d
 end
@@ -164,7 +167,6 @@ if articles > 0 then
   redis.call('PEXPIRE', touched, SET_TTL_MS)
 end
 
-local k = 7 + STRIDE * articles
 local minutes = tonumber(ARGV[i])
 i = i + 1
 for _ = 1, minutes do
