@@ -18,6 +18,8 @@ seconds=${1:-15}
 rp=${BENCH_PORT:-16590}; cp=$((rp + 2000)); bp=$((rp + 2005)); sp=$((rp + 2006))
 warm=$(( seconds < 10 ? seconds : 10 ))
 out=target/bench
+# The service's JVM options, as scripts/run.sh and the Dockerfile start it (SERVICE_JAVA_OPTS to compare).
+svc_java=${SERVICE_JAVA_OPTS--XX:+UseZGC}
 mkdir -p "$out"
 stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
 pids=()
@@ -59,7 +61,7 @@ kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 # --- the service ---
 REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_PER_MINUTE=0 \
-  MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
+  MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java $svc_java -jar target/engagement-service.jar >"$out/service.log" 2>&1 &
 pids+=($!)
 wait_port "$sp"
 metric() { curl -s "$svc/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }
@@ -146,7 +148,7 @@ if [ "${BENCH_CLUSTER:-1}" != 0 ]; then
   cluster_run() { # wait-replicas name
     REDIS_URL="redis-cluster://127.0.0.1:$((rp + 300)),127.0.0.1:$((rp + 301)),127.0.0.1:$((rp + 302))" \
       REDIS_WAIT_REPLICAS=$1 CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_PER_MINUTE=0 \
-      MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java -jar target/engagement-service.jar \
+      MAX_PENDING_EVENTS=2000000 VISITOR_SECRET=$(openssl rand -hex 32) java $svc_java -jar target/engagement-service.jar \
       >"$out/service-$2.log" 2>&1 &
     local pid=$!
     wait_port "$sp"
@@ -169,7 +171,7 @@ fi
 
 row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
 {
-  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores"
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores; service JVM: ${svc_java:-defaults}"
   echo "runs: ${seconds} s each after warm-up; articles: bench/events.lua 500, *-longtail.lua 5 000 (Zipf s=1)"
   echo
   row "run" "req/s" "p99 ms" "ratio"
