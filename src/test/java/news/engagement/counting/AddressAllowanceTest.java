@@ -33,6 +33,29 @@ class AddressAllowanceTest {
   }
 
   @Test
+  void aHammeringPairStaysCountedAcrossGenerationsAndAnIdleOneIsForgotten() {
+    AddressAllowance allowance = new AddressAllowance(LIMITS);
+    long now = Duration.ofMinutes(60).toMillis();
+    assertThat(allowance.admit(view("idle", "g0"), now).address()).isEmpty();
+    for (int i = 0; i < AddressAllowance.MAX_ALLOWANCE; i++) {
+      assertThat(allowance.admit(view("hot", "g1"), now).address()).isEmpty();
+    }
+    // Five generations of other pairs, the hot pair sending now and then: it never gets its allowance again.
+    for (int i = 0; i < 5 * AddressAllowance.GENERATION; i++) {
+      allowance.admit(view("article-" + i, "g" + i), now);
+      if (i % 1000 == 0) {
+        assertThat(allowance.admit(view("hot", "g1"), now).address()).as("past its allowance, at %d", i)
+            .isEqualTo("g1");
+      }
+    }
+    // The idle pair was seen in neither of the last two generations: forgotten, it starts again.
+    for (int i = 0; i < AddressAllowance.MAX_ALLOWANCE; i++) {
+      assertThat(allowance.admit(view("idle", "g0"), now).address()).isEmpty();
+    }
+    assertThat(allowance.admit(view("idle", "g0"), now).address()).isEqualTo("g0");
+  }
+
+  @Test
   void likesUnknownAddressesAndNoBoundPassUnchanged() {
     AddressAllowance allowance = new AddressAllowance(LIMITS);
     Countable like = new Countable(CountedType.LIKE, "a", "visitor", null, "g1");
