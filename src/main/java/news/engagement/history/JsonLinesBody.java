@@ -123,11 +123,15 @@ final class JsonLinesBody<T> implements ReadStream<Buffer> {
         return;
       }
       Buffer piece = ar.result();
+      Handler<Buffer> to = handler;
+      if (to == null) {
+        return; // the request let go of the stream (it failed): nothing more to send
+      }
       if (piece != null) {
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
-        handler.handle(piece);
+        to.handle(piece);
       }
       if (atEnd()) {
         finished = true;
