@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The cost of history reads on a month of per-minute rows: generates ARTICLES x DAYS x 1440 rows (every
 # article in every minute: the worst case) with INSERT ... SELECT FROM numbers() into a throwaway database,
-# in the service's table layout (the DDL of Schema.createRowsTable on one server), merges them as
-# ClickHouse would over the month, then runs the service's and the dashboards' queries over 30 days and
-# prints what each read (system.query_log: rows, bytes, time, memory). Drops the database at the end
-# unless KEEP=1 (REUSE=1 then runs only the queries again).
+# in the service's table layout (the DDL of Schema.createRowsTable on one server), and the shards' per-minute
+# totals the site-wide panels read (Schema.createSiteTable: SHARDS rows per minute, 16 by default, whatever
+# the number of articles), merges them as ClickHouse would over the month, then runs the service's and the
+# dashboards' queries over 30 days and prints what each read (system.query_log: rows, bytes, time, memory).
+# Drops the database at the end unless KEEP=1 (REUSE=1 then runs only the queries again).
 #   bench/history-month.sh [CLICKHOUSE_URL] [ARTICLES] [DAYS]     (defaults: http://127.0.0.1:8123 20000 30)
+# The site table's figures do not depend on ARTICLES, so a short run (ARTICLES=2000: ~1 minute to generate)
+# measures the site-wide panels as they would be for any site; the per-article tables scale with ARTICLES.
 # Needs a ClickHouse of your own (scripts/stores.sh start-clickhouse DIR PORT): it writes ~articles x days
 # x 1440 rows (864 M for the defaults, a few GB on disk) and keeps a core busy for minutes.
 set -euo pipefail
@@ -15,17 +18,18 @@ days=${3:-30}
 db=${BENCH_DATABASE:-bench_history_month}
 minutes=$((days * 1440))
 rows=$((articles * minutes))
+shards=${SHARDS:-16}
 start=1777593600 # 2026-05-01T00:00:00Z: 30 days of May stay in one monthly partition
 
 q() { # SQL [extra URL parameters]
   curl -sS --fail-with-body "$url/?${2:-}" --data-binary "$1"
 }
 
-parts() {
-  q "SELECT count() FROM system.parts WHERE database = '$db' AND table = 'article_engagement_rows' AND active FORMAT TSV"
+parts() { # TABLE
+  q "SELECT count() FROM system.parts WHERE database = '$db' AND table = '$1' AND active FORMAT TSV"
 }
-merging() {
-  q "SELECT count() FROM system.merges WHERE database = '$db' AND table = 'article_engagement_rows' FORMAT TSV"
+merging() { # TABLE
+  q "SELECT count() FROM system.merges WHERE database = '$db' AND table = '$1' FORMAT TSV"
 }
 
 if [ "${REUSE:-0}" != 1 ]; then # REUSE=1 (with KEEP=1 before): only the queries, on the rows already there
@@ -41,20 +45,27 @@ if [ "${REUSE:-0}" != 1 ]; then # REUSE=1 (with KEEP=1 before): only the queries
     "max_threads=1&max_insert_block_size=4194304&max_block_size=1048576"
   t1=$(date +%s)
   echo "insert: $((t1 - t0)) s"
+  q "CREATE TABLE $db.site_engagement_minutes (minute DateTime, shard String, generation UInt64, views UInt64, likes Int64, shares UInt64, previews UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(minute) ORDER BY (minute, shard, generation)"
+  # Each shard's totals of its articles (about ARTICLES / SHARDS of them) in each minute.
+  q "INSERT INTO $db.site_engagement_minutes SELECT toDateTime($start + intDiv(number, $shards) * 60), concat('e', toString(number % $shards), '.0'), toUInt64(0), toUInt64(intDiv($articles, $shards) * 8 + (number * 7919) % 17), toInt64(intDiv($articles, $shards) * ((number * 104729) % 3)) - intDiv($articles, $shards), intDiv($articles, $shards * 5), intDiv($articles, $shards * 7), toUInt64(1) FROM numbers($((minutes * shards)))"
+  echo "site rows: $((minutes * shards)) ($shards shards x $minutes minutes) in $(( $(date +%s) - t1 )) s"
 fi
 # Merged as a month of history would be: OPTIMIZE ... FINAL does nothing while a background merge runs,
 # so wait for those, then ask again until the month is one part.
-t1=$(date +%s)
-while [ "$(parts)" -gt 1 ]; do
-  while [ "$(merging)" -gt 0 ]; do sleep 2; done
-  [ "$(parts)" -gt 1 ] && q "OPTIMIZE TABLE $db.article_engagement_rows FINAL"
+for table in article_engagement_rows site_engagement_minutes; do
+  t1=$(date +%s)
+  while [ "$(parts $table)" -gt 1 ]; do
+    while [ "$(merging $table)" -gt 0 ]; do sleep 2; done
+    [ "$(parts $table)" -gt 1 ] && q "OPTIMIZE TABLE $db.$table FINAL"
+  done
+  echo "$table merged to one part in $(( $(date +%s) - t1 )) s"
+  q "SELECT '$table' AS name, sum(rows) AS total_rows, count() AS parts, formatReadableSize(sum(bytes_on_disk)) AS on_disk FROM system.parts WHERE database = '$db' AND table = '$table' AND active FORMAT TSVWithNames"
 done
-echo "merged to one part in $(( $(date +%s) - t1 )) s"
-q "SELECT sum(rows) AS total_rows, count() AS parts, formatReadableSize(sum(bytes_on_disk)) AS on_disk FROM system.parts WHERE database = '$db' AND table = 'article_engagement_rows' AND active FORMAT TSVWithNames"
 
 from="toDateTime($start)"
 to="toDateTime($((start + days * 86400)))"
 last_hour="toDateTime($((start + days * 86400 - 3600)))"
+last_day="toDateTime($((start + days * 86400 - 86400)))"
 article="'article-4242'"
 declare -a names=(
   "timeseries: one article, ${days} days, hourly (Schema.timeseries)"
@@ -63,6 +74,10 @@ declare -a names=(
   "top 25 articles, ${days} days (table FINAL)"
   "totals, ${days} days (table FINAL)"
   "totals, last hour (table FINAL: minute is not a key prefix)"
+  "site panel Totals, ${days} days (site_engagement_minutes FINAL)"
+  "site panel Views per minute, ${days} days, 30-minute points"
+  "site panel Views per minute, last 24 h, 1-minute points"
+  "site panel Totals, last hour"
 )
 declare -a sqls=(
   "SELECT intDiv(toUInt32(minute), 3600) * 3600 AS t, sum(views), sum(likes), sum(shares), sum(previews) FROM $db.article_engagement_rows FINAL WHERE article_id = $article AND minute >= $from AND minute < $to GROUP BY t ORDER BY t"
@@ -71,6 +86,10 @@ declare -a sqls=(
   "SELECT article_id, sum(views) AS views FROM $db.article_engagement_rows FINAL WHERE minute >= $from AND minute <= $to GROUP BY article_id ORDER BY views DESC, article_id LIMIT 25"
   "SELECT sum(views), sum(likes), sum(shares), sum(previews) FROM $db.article_engagement_rows FINAL WHERE minute >= $from AND minute <= $to"
   "SELECT sum(views), sum(likes), sum(shares), sum(previews) FROM $db.article_engagement_rows FINAL WHERE minute >= $last_hour AND minute <= $to"
+  "SELECT sum(views), sum(likes), sum(shares), sum(previews) FROM $db.site_engagement_minutes FINAL WHERE minute >= $from AND minute <= $to"
+  "SELECT toDateTime(intDiv(toUInt32(minute), 1800) * 1800) AS time, sum(views) * 60 / 1800 FROM $db.site_engagement_minutes FINAL WHERE minute >= $from AND minute <= $to GROUP BY time ORDER BY time"
+  "SELECT toDateTime(intDiv(toUInt32(minute), 60) * 60) AS time, sum(views) FROM $db.site_engagement_minutes FINAL WHERE minute >= $last_day AND minute <= $to GROUP BY time ORDER BY time"
+  "SELECT sum(views), sum(likes), sum(shares), sum(previews) FROM $db.site_engagement_minutes FINAL WHERE minute >= $last_hour AND minute <= $to"
 )
 ids=()
 for i in "${!sqls[@]}"; do

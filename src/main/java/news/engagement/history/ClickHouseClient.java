@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -113,6 +114,19 @@ public final class ClickHouseClient {
     if (body.length() == 0) {
       return Future.succeededFuture();
     }
+    return send(insertRequest(table), body).mapEmpty();
+  }
+
+  /**
+   * Inserts a streamed body of JSONEachRow lines into a table of the database, in one INSERT sent with
+   * chunked transfer encoding: the body is pulled from {@code body} as the connection takes it, so it is
+   * never held whole in memory. The stream must hold at least one row.
+   */
+  public Future<Void> insertJsonLines(String table, ReadStream<Buffer> body) {
+    return check(insertRequest(table).sendStream(body)).mapEmpty();
+  }
+
+  private HttpRequest<Buffer> insertRequest(String table) {
     String sql = "INSERT INTO " + database + "." + Schema.identifier(table) + " FORMAT JSONEachRow";
     HttpRequest<Buffer> request = request(sql, true);
     if (cluster.isPresent()) {
@@ -120,7 +134,7 @@ public final class ClickHouseClient {
       // this node), so a flush is acknowledged in Redis only when the rows are on their shards.
       request.addQueryParam("insert_distributed_sync", "1");
     }
-    return send(request, body).mapEmpty();
+    return request;
   }
 
   /** Runs a query ending in {@code FORMAT TabSeparated}; answers its rows split into columns. */
@@ -172,7 +186,11 @@ public final class ClickHouseClient {
   }
 
   private static Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, Buffer body) {
-    return request.sendBuffer(body).compose(response -> response.statusCode() == 200
+    return check(request.sendBuffer(body));
+  }
+
+  private static Future<HttpResponse<Buffer>> check(Future<HttpResponse<Buffer>> sent) {
+    return sent.compose(response -> response.statusCode() == 200
         ? Future.succeededFuture(response)
         : Future.failedFuture(new ClickHouseException(response.statusCode(), firstLine(response.bodyAsString()))));
   }

@@ -7,7 +7,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Promise;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,13 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import news.engagement.counting.Keys;
 import news.engagement.redis.LuaScript;
 
 /**
  * The three steps of one flush, each safe to repeat: {@link #read} the dirty minutes from Redis (oldest
  * first, over all shards, up to a bounded number of rows), {@link #insert} the rows changed since their
- * last flush into ClickHouse in bounded INSERTs, then {@link #ack} in Redis what ClickHouse now has. A
+ * last flush, and each shard's totals of each minute read, into ClickHouse in bounded, streamed INSERTs, then {@link #ack} in Redis what ClickHouse now has. A
  * crash or failure between any two steps leaves the minutes dirty, and the next flush writes the same (or
  * newer) rows again, which ReplacingMergeTree collapses: nothing is counted twice, nothing leaves Redis
  * before ClickHouse has it. See docs/history.md for the argument.
@@ -44,17 +46,28 @@ final class FlushCycle {
 
   /**
    * @param rowsPerFlush a flush stops taking minutes once it holds this many rows (it always takes at least one)
-   * @param rowsPerInsert rows per INSERT body: a row is at most ~300 bytes (ids are at most 128 characters),
-   *     so the default bounds a body to ~15 MB and about a second of ClickHouse 18.16's parsing
+   * @param rowsPerInsert rows per INSERT body (about a second of ClickHouse 18.16's parsing at 50 000)
+   * @param bytesPerInsert bytes per INSERT body (at least one row, whatever its size): a row is at most
+   *     ~300 bytes (ids are at most 128 characters), ~160 for typical ids, so 50 000 typical rows are ~8 MB
    */
-  record Limits(int rowsPerFlush, int rowsPerInsert) {
-    static final Limits DEFAULT = new Limits(50_000, 50_000);
+  record Limits(int rowsPerFlush, int rowsPerInsert, long bytesPerInsert) {
+    static final long DEFAULT_BYTES_PER_INSERT = 8L << 20;
+    static final Limits DEFAULT = new Limits(50_000, 50_000, DEFAULT_BYTES_PER_INSERT);
 
     Limits {
-      if (rowsPerFlush < 1 || rowsPerInsert < 1) {
-        throw new IllegalArgumentException("limits must be positive: " + rowsPerFlush + ", " + rowsPerInsert);
+      if (rowsPerFlush < 1 || rowsPerInsert < 1 || bytesPerInsert < 1) {
+        throw new IllegalArgumentException("limits must be positive: " + rowsPerFlush + ", " + rowsPerInsert + ", "
+            + bytesPerInsert);
       }
     }
+
+    Limits(int rowsPerFlush, int rowsPerInsert) {
+      this(rowsPerFlush, rowsPerInsert, DEFAULT_BYTES_PER_INSERT);
+    }
+  }
+
+  /** One INSERT body as sent: its table, rows and bytes (for the body-size meter and the tests). */
+  record Body(String table, int rows, long bytes) {
   }
 
   private final RedisClusterAsyncCommands<String, String> redis;
@@ -63,6 +76,7 @@ final class FlushCycle {
   private final Clock clock;
   private final Context context;
   private final Limits limits;
+  private final Consumer<Body> bodies;
 
   FlushCycle(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
       Context context) {
@@ -71,6 +85,13 @@ final class FlushCycle {
 
   FlushCycle(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
       Context context, Limits limits) {
+    this(redis, keys, clickhouse, clock, context, limits, body -> { });
+  }
+
+  /** @param bodies told of every INSERT body ClickHouse took, on {@code context} */
+  FlushCycle(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
+      Context context, Limits limits, Consumer<Body> bodies) {
+    this.bodies = Objects.requireNonNull(bodies, "bodies");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
@@ -79,11 +100,15 @@ final class FlushCycle {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
-  /** One dirty minute as read: its generation, its version, and its rows (and source rows) not yet in ClickHouse. */
+  /**
+   * One dirty minute of one shard as read: its generation, its version, its rows (and source rows) not
+   * yet in ClickHouse, and the shard's totals of it over all its articles ({@code site}; null for a
+   * hash without a version or a tombstone).
+   */
   record Minute(int shard, long epochSecond, long generation, long version, List<HistoryRow> rows,
-      List<SourceRow> sourceRows) {
+      List<SourceRow> sourceRows, SiteRow site) {
     Minute(int shard, long epochSecond, long generation, long version, List<HistoryRow> rows) {
-      this(shard, epochSecond, generation, version, rows, List.of());
+      this(shard, epochSecond, generation, version, rows, List.of(), null);
     }
   }
 
@@ -108,6 +133,10 @@ final class FlushCycle {
       List<SourceRow> all = new ArrayList<>();
       minutes.forEach(m -> all.addAll(m.sourceRows()));
       return all;
+    }
+
+    List<SiteRow> siteRows() {
+      return minutes.stream().map(Minute::site).filter(Objects::nonNull).toList();
     }
 
     int rowCount() {
@@ -187,7 +216,8 @@ final class FlushCycle {
     return Future.all(hashes).compose(done -> {
       int total = rows;
       for (int i = 0; i < group.size() && (i == 0 || total < limits.rowsPerFlush()); i++) {
-        Minute minute = MinuteHash.read((int) group.get(i)[1], group.get(i)[0], hashes.get(i).result());
+        int shard = (int) group.get(i)[1];
+        Minute minute = MinuteHash.read(shard, keys.tag(shard), group.get(i)[0], hashes.get(i).result());
         taken.add(minute);
         total += minute.rows().size();
       }
@@ -196,49 +226,40 @@ final class FlushCycle {
     });
   }
 
-  /** The snapshot's rows cut into INSERT bodies of at most {@link Limits#rowsPerInsert} rows each. */
-  List<List<HistoryRow>> chunks(Snapshot snapshot) {
-    List<HistoryRow> rows = snapshot.rows();
-    List<List<HistoryRow>> chunks = new ArrayList<>();
-    for (int from = 0; from < rows.size(); from += limits.rowsPerInsert()) {
-      chunks.add(rows.subList(from, Math.min(rows.size(), from + limits.rowsPerInsert())));
-    }
-    return chunks;
-  }
-
   /**
-   * The snapshot's rows in bounded INSERTs, one after the other, each body built off the event loop;
-   * absolute values with versions, so repeating any of them changes nothing. Answers the rows sent.
+   * The snapshot's rows in bounded, streamed INSERTs, one after the other: article rows, then source
+   * rows, then the shards' site totals, each table in bodies of at most {@link Limits#rowsPerInsert} rows
+   * and {@link Limits#bytesPerInsert} bytes, encoded piece by piece on a worker ({@link JsonLinesBody}).
+   * Absolute values with versions, so repeating any of them changes nothing. Answers the article rows sent.
    */
   Future<Integer> insert(Snapshot snapshot) {
-    Future<Void> chain = Future.succeededFuture();
-    int rows = 0;
-    for (List<HistoryRow> chunk : chunks(snapshot)) {
-      rows += chunk.size();
-      chain = chain.compose(v -> context.executeBlocking(() -> body(chunk))
-          .compose(body -> clickhouse.insertJsonLines(Schema.ROWS_TABLE, body)));
-    }
-    // The minutes' views by traffic source, before the acknowledgement like the rows above.
+    List<HistoryRow> rows = snapshot.rows();
     List<SourceRow> sources = snapshot.sourceRows();
-    for (int from = 0; from < sources.size(); from += limits.rowsPerInsert()) {
-      List<SourceRow> chunk = sources.subList(from, Math.min(sources.size(), from + limits.rowsPerInsert()));
-      chain = chain.compose(v -> context.executeBlocking(() -> sourceBody(chunk))
-          .compose(body -> clickhouse.insertJsonLines(SourcesSchema.ROWS_TABLE, body)));
+    List<SiteRow> site = snapshot.siteRows();
+    // The minutes' views by traffic source and the shards' totals: before the acknowledgement like the rows.
+    return stream(Schema.ROWS_TABLE, rows, 0, HistoryRow::appendJsonLine)
+        .compose(v -> stream(SourcesSchema.ROWS_TABLE, sources, 0, SourceRow::appendJsonLine))
+        .compose(v -> stream(Schema.SITE_TABLE, site, 0, SiteRow::appendJsonLine))
+        .map(v -> rows.size());
+  }
+
+  /** Sends {@code items} from {@code from} on in bodies within the limits, each after the previous one answered. */
+  private <T> Future<Void> stream(String table, List<T> items, int from, BiConsumer<T, StringBuilder> encoder) {
+    if (from >= items.size()) {
+      return Future.succeededFuture();
     }
-    int sent = rows;
-    return chain.map(v -> sent);
-  }
-
-  private static Buffer sourceBody(List<SourceRow> rows) {
-    StringBuilder out = new StringBuilder(rows.size() * 160);
-    rows.forEach(row -> row.appendJsonLine(out));
-    return Buffer.buffer(out.toString());
-  }
-
-  private static Buffer body(List<HistoryRow> rows) {
-    StringBuilder out = new StringBuilder(rows.size() * 160);
-    rows.forEach(row -> row.appendJsonLine(out));
-    return Buffer.buffer(out.toString());
+    JsonLinesBody<T> body = new JsonLinesBody<>(context, items, from, limits.rowsPerInsert(), limits.bytesPerInsert(),
+        encoder);
+    // Started on the flusher's context, so the HTTP request drives the body's stream there.
+    Promise<Void> sent = Promise.promise();
+    context.runOnContext(v -> clickhouse.insertJsonLines(table, body).onComplete(sent));
+    return sent.future().compose(v -> {
+      if (body.end() <= from) {
+        return Future.failedFuture(new IllegalStateException("an INSERT into " + table + " answered before its body"));
+      }
+      bodies.accept(new Body(table, body.rows(), body.bytes()));
+      return stream(table, items, body.end(), encoder);
+    });
   }
 
   /**

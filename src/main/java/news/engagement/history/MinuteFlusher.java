@@ -62,7 +62,7 @@ public final class MinuteFlusher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cycle = new FlushCycle(redis, keys, clickhouse, clock, context);
+    cycle = new FlushCycle(redis, keys, clickhouse, clock, context, FlushCycle.Limits.DEFAULT, metrics::body);
     arm();
     return Future.succeededFuture();
   }

@@ -17,6 +17,7 @@ final class MinuteHash {
   static final String VERSION = "__v";
   static final String GENERATION = "__g";
   static final String FLUSHED = "__f";
+  static final String GONE = "__gone";
   private static final String CHANGED_AT = "~";
   private static final String SOURCE = "s:";
   private static final String DIRECT_MEDIUM = "direct";
@@ -25,8 +26,11 @@ final class MinuteHash {
   private MinuteHash() {
   }
 
-  /** The minute's rows that ClickHouse does not have yet: articles changed after {@code __f}. */
-  static FlushCycle.Minute read(int shard, long minute, Map<String, String> hash) {
+  /**
+   * The minute's rows that ClickHouse does not have yet (articles changed after {@code __f}), and the
+   * shard's totals of the minute over all its articles ({@code tag}: the shard's hash tag).
+   */
+  static FlushCycle.Minute read(int shard, String tag, long minute, Map<String, String> hash) {
     long version = number(hash.get(VERSION));
     long generation = number(hash.get(GENERATION));
     long flushed = number(hash.get(FLUSHED));
@@ -52,7 +56,11 @@ final class MinuteHash {
     }
     List<HistoryRow> rows = new ArrayList<>();
     List<SourceRow> sourceRows = new ArrayList<>();
+    long[] site = new long[4];
     byArticle.forEach((article, v) -> {
+      for (int c = 0; c < site.length; c++) {
+        site[c] += v[c];
+      }
       if (v[4] < 0 || v[4] > flushed) {
         rows.add(new HistoryRow(article, minute, generation, v[0], v[1], v[2], v[3], version));
         // An article's sources change only with its views, so they are as new as its "~" mark.
@@ -72,7 +80,12 @@ final class MinuteHash {
         }
       }
     });
-    return new FlushCycle.Minute(shard, minute, generation, version, rows, sourceRows);
+    // Every article of the hash, changed or not: the snapshot's totals, versioned like its rows.
+    // A tombstone (read after another flusher retired the minute) has no articles: writing its zeros at
+    // the generation's last version would replace the real totals, so it gets no row.
+    SiteRow siteRow = version == 0 || hash.containsKey(GONE) ? null
+        : new SiteRow(tag, minute, generation, site[0], site[1], site[2], site[3], version);
+    return new FlushCycle.Minute(shard, minute, generation, version, rows, sourceRows, siteRow);
   }
 
   private static int column(String name) {

@@ -20,6 +20,12 @@ import java.util.regex.Pattern;
 public final class Schema {
   public static final String ROWS_TABLE = "article_engagement_rows";
   public static final String VIEW = "article_engagement";
+  /**
+   * Per Redis shard, minute and generation of its minute hash: the totals of all the shard's articles,
+   * versioned like the article rows. What site-wide panels read: 60 × shards rows an hour whatever the
+   * number of articles, ordered by minute (docs/history.md, "Site-wide totals").
+   */
+  public static final String SITE_TABLE = "site_engagement_minutes";
   /** The table of the first layout (no generation), migrated into {@link #ROWS_TABLE} at start-up. */
   static final String LEGACY_TABLE = "article_engagement_minutes";
   /** The legacy table while its rows are being copied (renamed first, so no late insert into it is missed). */
@@ -42,6 +48,7 @@ public final class Schema {
     statements.add(layout.createDatabase(database));
     statements.addAll(createRowsTable(layout, database));
     statements.add(createView(layout, database));
+    statements.addAll(createSiteTable(layout, database));
     return statements;
   }
 
@@ -57,6 +64,23 @@ public final class Schema {
             + "previews UInt64, "
             + "version UInt64",
         "version", "toYYYYMM(minute)", "(article_id, minute, generation)", "article_id");
+  }
+
+  /**
+   * The shards' per-minute totals: the same ReplacingMergeTree(version) rule as the rows table, keyed by
+   * the minute first so a time range reads only its own rows; on a cluster sharded by the Redis shard.
+   */
+  static List<String> createSiteTable(ClickHouseLayout layout, String database) {
+    return layout.createReplacingTable(database, SITE_TABLE,
+        "minute DateTime, "
+            + "shard String, "
+            + "generation UInt64, "
+            + "views UInt64, "
+            + "likes Int64, "
+            + "shares UInt64, "
+            + "previews UInt64, "
+            + "version UInt64",
+        "version", "toYYYYMM(minute)", "(minute, shard, generation)", "shard");
   }
 
   static String createView(ClickHouseLayout layout, String database) {

@@ -90,6 +90,7 @@ final class SchemaInstaller {
         .compose(legacy -> legacy ? clickhouse.execute(Schema.rename(db, Schema.LEGACY_TABLE, Schema.MIGRATING_TABLE))
             .compose(v -> finishMigration(db)) : Future.succeededFuture())
         .compose(v -> clickhouse.execute(Schema.createView(single, db)))
+        .compose(v -> run(Schema.createSiteTable(single, db)))
         .compose(v -> run(SourcesSchema.create(single, db)));
   }
 
@@ -103,6 +104,8 @@ final class SchemaInstaller {
         .compose(v -> run(Schema.createRowsTable(layout, db)))
         .compose(v -> expectEngine(layout, db, Schema.ROWS_TABLE))
         .compose(v -> clickhouse.execute(Schema.createView(layout, db)))
+        .compose(v -> run(Schema.createSiteTable(layout, db)))
+        .compose(v -> expectEngine(layout, db, Schema.SITE_TABLE))
         .compose(v -> run(SourcesSchema.create(layout, db)));
   }
 

@@ -1,6 +1,8 @@
 package news.engagement.metadata;
 
+import java.util.ArrayList;
 import java.util.List;
+import news.engagement.history.ClickHouseLayout;
 
 /**
  * The ClickHouse table of article metadata, for dashboards to join to {@code article_engagement} by
@@ -16,11 +18,16 @@ final class MetadataSchema {
   private MetadataSchema() {
   }
 
-  static List<String> create(String db) {
-    return List.of(
-        "CREATE DATABASE IF NOT EXISTS " + db,
-        "CREATE TABLE IF NOT EXISTS " + db + "." + TABLE + " ("
-            + "article_id String, "
+  /**
+   * Table and view in the layout: on one server as always; on a cluster ({@code CLICKHOUSE_CLUSTER}) a
+   * local table per node behind a Distributed one sharded by {@code cityHash64(article_id)}, like every
+   * other table (history/ClickHouseLayout), so all versions of an article's row meet on one shard.
+   */
+  static List<String> create(ClickHouseLayout layout, String db) {
+    List<String> statements = new ArrayList<>();
+    statements.add(layout.createDatabase(db));
+    statements.addAll(layout.createReplacingTable(db, TABLE,
+        "article_id String, "
             + "title String, "
             + "url String, "
             + "section String, "
@@ -29,11 +36,12 @@ final class MetadataSchema {
             + "image String, "
             + "crawled_at DateTime, "
             + "edited_at DateTime, "
-            + "version UInt64"
-            + ") ENGINE = ReplacingMergeTree(version) "
-            + "ORDER BY article_id",
-        "CREATE VIEW IF NOT EXISTS " + db + "." + VIEW + " AS "
-            + "SELECT article_id, title, url, section, authors, published, image, crawled_at, edited_at "
-            + "FROM " + db + "." + TABLE + " FINAL");
+            + "version UInt64",
+        // One partition, as before (a table of articles, not of time).
+        "version", "tuple()", "article_id", "article_id"));
+    statements.add(layout.createView(db, VIEW,
+        "SELECT article_id, title, url, section, authors, published, image, crawled_at, edited_at "
+            + "FROM " + db + "." + TABLE + " FINAL"));
+    return statements;
   }
 }

@@ -25,6 +25,7 @@ public final class EngagementMetrics {
   public static final String QUARANTINED_EVENTS = "engagement.events.quarantined";
   public static final String CLICKHOUSE_FLUSH = "engagement.clickhouse.flush";
   public static final String CLICKHOUSE_ROWS = "engagement.clickhouse.rows";
+  public static final String CLICKHOUSE_INSERT_BYTES = "engagement.clickhouse.insert.bytes";
   public static final String CLICKHOUSE_FLUSH_FAILURES = "engagement.clickhouse.flush.failures";
   public static final String CLICKHOUSE_LAG = "engagement.clickhouse.lag";
   /** Reads answered by the in-process read cache, tags {@code cache} (articles|top|trending) and {@code result}. */

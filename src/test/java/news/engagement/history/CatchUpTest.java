@@ -31,7 +31,8 @@ class CatchUpTest {
   private static final int REDIS_DB = 5;
   private static final String DATABASE = "history_catch_up_test";
   private static final int MINUTES = 180;
-  private static final FlushCycle.Limits LIMITS = new FlushCycle.Limits(100, 40);
+  /** 40 rows of ~150 bytes would be ~6 000 bytes: the byte bound cuts the bodies before the row bound. */
+  private static final FlushCycle.Limits LIMITS = new FlushCycle.Limits(100, 40, 4_000);
 
   @Test
   void aThreeHourOutageIsCaughtUpInBoundedChunksExactly() {
@@ -50,7 +51,9 @@ class CatchUpTest {
         HistoryTesting.await("schema created", Duration.ofSeconds(20), () -> service.service.history().schemaInstalled());
         Context context = vertx.getOrCreateContext();
         FlushCycle down = new FlushCycle(connection.async(), service.service.keys(), unreachable, clock, context, LIMITS);
-        FlushCycle up = new FlushCycle(connection.async(), service.service.keys(), clickhouse, clock, context, LIMITS);
+        List<FlushCycle.Body> bodies = new ArrayList<>();
+        FlushCycle up = new FlushCycle(connection.async(), service.service.keys(), clickhouse, clock, context, LIMITS,
+            bodies::add);
 
         List<String> articles = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -73,21 +76,31 @@ class CatchUpTest {
 
         int flushes = 0;
         int rows = 0;
+        int rowBodies = 0;
         FlushCycle.Snapshot snapshot;
         do {
           snapshot = await(up.read());
           int maxRowsOfOneMinute = snapshot.minutes().stream().mapToInt(m -> m.rows().size()).max().orElse(0);
           assertThat(snapshot.rowCount()).as("a flush stops once it holds its row limit")
               .isLessThan(LIMITS.rowsPerFlush() + maxRowsOfOneMinute);
-          assertThat(up.chunks(snapshot)).allSatisfy(chunk -> assertThat(chunk.size())
-              .isLessThanOrEqualTo(LIMITS.rowsPerInsert()));
+          int before = bodies.size();
           rows += await(up.insert(snapshot));
+          List<FlushCycle.Body> sent = bodies.subList(before, bodies.size()).stream()
+              .filter(b -> b.table().equals(Schema.ROWS_TABLE)).toList();
+          assertThat(sent).as("the flush's INSERT bodies").allSatisfy(b -> {
+            assertThat(b.rows()).isBetween(1, LIMITS.rowsPerInsert());
+            assertThat(b.bytes()).isLessThanOrEqualTo(LIMITS.bytesPerInsert());
+          });
+          assertThat(sent.stream().mapToInt(FlushCycle.Body::rows).sum()).isEqualTo(snapshot.rowCount());
+          rowBodies += sent.size();
           await(up.ack(snapshot));
           flushes++;
         } while (!snapshot.complete() || !snapshot.minutes().isEmpty());
 
         assertThat(rows).as("each article's minute once").isEqualTo(3 * MINUTES);
         assertThat(flushes).as("caught up in several bounded steps").isGreaterThanOrEqualTo(3 * MINUTES / 100);
+        assertThat(rowBodies).as("the byte bound splits a flush's rows into several streamed bodies")
+            .isGreaterThan(2 * flushes);
         assertThat(dirtyMinutes(redis)).isZero();
         assertThat(await(up.lagSeconds())).isZero();
         assertThat(ClickHouseSums.views(DATABASE, articles)).isEqualTo(expected);

@@ -4,8 +4,12 @@ import static news.engagement.testing.RunningService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +61,46 @@ class ClickHouseClientTest {
     List<String[]> sums = await(clickhouse.queryTabSeparated("SELECT sum(views), sum(likes) FROM "
         + DATABASE + "." + Schema.VIEW + where + " FORMAT TabSeparated"));
     assertThat(sums.get(0)).containsExactly("6", "-1");
+  }
+
+  /**
+   * A body far larger than one piece is streamed whole (many pieces, the connection's back-pressure in
+   * between), cut at its byte bound counted in UTF-8 (ids in Cyrillic: two bytes a letter), and the next
+   * body starts where the last one stopped: every row arrives once.
+   */
+  @Test
+  void streamedBodiesOfManyPiecesArriveWholeWithinTheirByteBound() {
+    long minute = 1767265200L;
+    List<HistoryRow> rows = new ArrayList<>();
+    for (int i = 0; i < 40_000; i++) {
+      rows.add(new HistoryRow("статья-" + i, minute, 0, i % 7, 0, 0, 0, 1));
+    }
+    long maxBytes = 1 << 20;
+    Context context = vertx.getOrCreateContext();
+    List<Long> bodies = new ArrayList<>();
+    int from = 0;
+    while (from < rows.size()) {
+      JsonLinesBody<HistoryRow> body = new JsonLinesBody<>(context, rows, from, 50_000, maxBytes,
+          HistoryRow::appendJsonLine);
+      Promise<Void> sent = Promise.promise();
+      context.runOnContext(v -> clickhouse.insertJsonLines(Schema.ROWS_TABLE, body).onComplete(sent));
+      await(sent.future());
+      StringBuilder expected = new StringBuilder();
+      rows.subList(from, body.end()).forEach(r -> r.appendJsonLine(expected));
+      assertThat(body.bytes()).as("the body's bytes as sent").isEqualTo(expected.toString()
+          .getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(maxBytes)
+          .isGreaterThan(body.end() < rows.size() ? maxBytes - 200 : 0);
+      if (body.end() < rows.size()) {
+        assertThat(body.bytes()).as("many pieces").isGreaterThan(4L * JsonLinesBody.PIECE_BYTES);
+      }
+      bodies.add(body.bytes());
+      from = body.end();
+    }
+    assertThat(bodies).as("cut by bytes, not by rows").hasSizeGreaterThan(3);
+    String[] stored = await(clickhouse.queryTabSeparated("SELECT count(), sum(views), uniqExact(article_id) FROM "
+        + DATABASE + "." + Schema.ROWS_TABLE + " WHERE minute = toDateTime(" + minute + ") FORMAT TabSeparated")).get(0);
+    assertThat(stored).containsExactly("40000", Long.toString(rows.stream().mapToLong(HistoryRow::views).sum()),
+        "40000");
   }
 
   @Test

@@ -222,6 +222,10 @@ class MetadataCrawlTest {
       RunningService.await(room.flushNow());
       return RunningService.await(ch.queryJsonEachRow(sql).recover(err -> io.vertx.core.Future.succeededFuture(List.of())));
     }, r -> r.size() == 1 && "Corrected".equals(r.get(0).getString("title")));
+    // On the ClickHouse cluster the name is the Distributed table over every node's local one (issue 11).
+    assertThat(RunningService.await(ch.queryTabSeparated("SELECT engine FROM system.tables WHERE database = "
+        + "'engagement' AND name = 'articles' FORMAT TabSeparated")).get(0)[0])
+        .isEqualTo(TestStores.clickhouseCluster() ? "Distributed" : "ReplacingMergeTree");
     assertThat(rows.get(0).getString("section")).isEqualTo("Politics");
     assertThat(rows.get(0).getValue("authors").toString()).isEqualTo("2");
     // A row of an older version arriving late (another instance's slow insert) changes nothing.

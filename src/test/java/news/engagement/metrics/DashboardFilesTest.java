@@ -63,10 +63,18 @@ class DashboardFilesTest {
     // The engaged-time, sources and conversions panels read their tables (presence's, article_sources_rows,
     // article_conversions_minutes) the same way; conversions also filter on their key column kind.
     assertThat(queries).allSatisfy(q -> assertThat(q.text()).containsPattern(
-        "FROM engagement\\.(article_engagement_rows|article_presence_minutes|article_sources_rows|article_conversions_minutes) FINAL\n")
+        "FROM engagement\\.(article_engagement_rows|site_engagement_minutes|article_presence_minutes|article_sources_rows"
+            + "|article_conversions_minutes) FINAL\n")
         .containsPattern("WHERE (article_id = \\$\\{article:sqlstring\\} AND )?\\$__timeFilter\\(minute\\)"
             + "( AND kind = '(conversion|outbound)')?(\n|$)"));
     assertThat(queries).anySatisfy(q -> assertThat(q.text()).contains("${article:sqlstring}"));
+    // Site-wide counts read the shards' per-minute totals (ordered by minute: a range reads only itself);
+    // only the top list needs the articles' own rows.
+    assertThat(queries).filteredOn(q -> q.text().contains("article_engagement_rows")
+        && !q.text().contains("${article:sqlstring}")).extracting(Dashboards.Query::panel)
+        .singleElement().asString().startsWith("Top articles");
+    assertThat(queries).filteredOn(q -> q.text().contains("site_engagement_minutes")).extracting(Dashboards.Query::panel)
+        .hasSize(3);
   }
 
   @Test
