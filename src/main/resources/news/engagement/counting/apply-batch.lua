@@ -109,19 +109,21 @@ local function decide(article, flags, ai, ki)
   local nv = tonumber(ARGV[ai])
   ai = ai + 1
   local c = 0
-  if nv > 0 then
+  -- In chunks of 500 views: unpack() and a call's arguments are bounded by Lua's stack.
+  for from = 0, nv - 1, 500 do
+    local to = math.min(from + 499, nv - 1)
     -- A visitor counts when the article's seen set has no view of theirs counted after the cutoff.
-    local scores = redis.call('ZMSCORE', seenKey, unpack(ARGV, ai, ai + nv - 1))
+    local scores = redis.call('ZMSCORE', seenKey, unpack(ARGV, ai + from, ai + to))
     local add, fresh, older = {}, {}, {}
-    for e = 1, nv do
-      local score = scores[e]
+    for e = from, to do
+      local score = scores[e - from + 1]
       if not score or tonumber(score) < cutoff then
-        local v = ARGV[ai + e - 1]
+        local v = ARGV[ai + e]
         c = c + 1
         visitors[c] = v
-        at[c] = e
-        add[2 * c - 1] = nowMs
-        add[2 * c] = v
+        at[c] = e + 1
+        add[#add + 1] = nowMs
+        add[#add + 1] = v
         if score then
           older[#older + 1] = score
           older[#older + 1] = v
@@ -130,7 +132,7 @@ local function decide(article, flags, ai, ki)
         end
       end
     end
-    if c > 0 then
+    if #add > 0 then
       redis.call('ZADD', seenKey, unpack(add))
       if #fresh > 0 then did('ZREM', seenKey, unpack(fresh)) end
       if #older > 0 then did('ZADD', seenKey, unpack(older)) end

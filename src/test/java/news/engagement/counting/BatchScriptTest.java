@@ -215,6 +215,23 @@ class BatchScriptTest {
     assertThat(redis.pttl(keys.viewSeen(a))).isBetween(1L, Batch.seenTtl(shortWindow.dedupWindow()).toMillis());
   }
 
+  @Test
+  void aHotArticleWithThousandsOfViewsInOneBatchCountsThemAll() {
+    // Past Lua's stack (about 8 000 values in one unpack) if the script took the views in one piece.
+    String a = article("hot");
+    List<Countable> views = new java.util.ArrayList<>();
+    for (int i = 0; i < 6_000; i++) {
+      views.add(view(a, "reader-" + i));
+    }
+    Batch.Outcome outcome = apply(Batch.of(keys.shardOf(a), 1, NOW, views));
+    assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(6_000);
+    assertThat(redis.zcard(keys.viewSeen(a))).isEqualTo(6_000);
+    Batch.Outcome again = apply(Batch.of(keys.shardOf(a), 2, NOW, views));
+    assertThat(again.counted().get(CountedType.VIEW)).isZero();
+    assertThat(again.duplicates()).isEqualTo(6_000);
+    assertThat(redis.hget(keys.counts(a), "views")).isEqualTo("6000");
+  }
+
   private static Countable view(String article, String visitor) {
     return new Countable(CountedType.VIEW, article, visitor, null);
   }
