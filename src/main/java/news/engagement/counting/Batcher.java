@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import news.engagement.counting.Keys.BucketSize;
 import news.engagement.metrics.EngagementMetrics;
 import news.engagement.metrics.EngagementMetrics.DropReason;
+import news.engagement.redis.Backoff;
 import news.engagement.redis.RedisStore.ShardScripts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,14 +104,13 @@ public final class Batcher extends VerticleBase {
     Batch current;
     boolean inFlight;
     long sequence;
-    /** System.nanoTime() before which a failed batch is not re-sent (a test clock may stand still). */
-    long retryAtNanos = System.nanoTime();
-    long backoffMillis;
-    String lastFailure;
+    /** When a failed batch is re-sent (real time: a test clock may stand still). */
+    final Backoff backoff;
     long lastBucket = -1;
 
-    Lane(int shard) {
+    Lane(int shard, Backoff backoff) {
       this.shard = shard;
+      this.backoff = backoff;
     }
 
     boolean idle() {
@@ -138,7 +138,7 @@ public final class Batcher extends VerticleBase {
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     this.lanes = new Lane[keys.shards()];
     for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = new Lane(i);
+      lanes[i] = new Lane(i, new Backoff(intervalMillis, MAX_BACKOFF));
     }
     metrics.pendingGauge(pending::get);
   }
@@ -227,7 +227,7 @@ public final class Batcher extends VerticleBase {
       if (lane.current == null) {
         lane.current = lane.ahead.isEmpty() ? next(lane) : lane.ahead.poll();
       }
-      if (lane.current != null && now - lane.retryAtNanos >= 0) {
+      if (lane.current != null && lane.backoff.due(now)) {
         send(lane, clock.millis());
         firstLane = (lane.shard + 1) % lanes.length;
       }
@@ -295,33 +295,28 @@ public final class Batcher extends VerticleBase {
     metrics.redisBatch().record(nanos, TimeUnit.NANOSECONDS);
     pending.addAndGet(-batch.events);
     lane.current = null;
-    lane.backoffMillis = 0;
-    if (lane.lastFailure != null) {
+    if (lane.backoff.succeeded()) {
       LOG.info("Redis takes batches of shard {} again", lane.shard);
-      lane.lastFailure = null;
     }
   }
 
   private void failed(Lane lane, Batch batch, Throwable cause) {
     metrics.redisBatchFailed();
-    String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
     if (RedisFailure.deterministic(cause)) {
       lane.current = null;
       if (batch.articles().size() > 1) {
         // Find the article that fails: its neighbours in the batch go on as batches of their own.
         batch.articles().forEach(article -> lane.ahead.add(batch.only(article, ++lane.sequence)));
       } else {
-        quarantine(batch, reason);
+        quarantine(batch, Backoff.reason(cause));
       }
       return;
     }
-    if (!reason.equals(lane.lastFailure)) {
+    String reason = lane.backoff.failed(cause);
+    if (reason != null) {
       LOG.warn("Applying a batch of {} events to Redis (shard {}) failed, retrying: {}", batch.events, lane.shard,
           reason);
-      lane.lastFailure = reason;
     }
-    lane.backoffMillis = Math.min(MAX_BACKOFF.toMillis(), Math.max(intervalMillis, lane.backoffMillis * 2));
-    lane.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lane.backoffMillis);
   }
 
   private void quarantine(Batch batch, String reason) {

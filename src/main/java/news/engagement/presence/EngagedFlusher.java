@@ -1,6 +1,5 @@
 package news.engagement.presence;
 
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import news.engagement.counting.Keys;
 import news.engagement.history.ClickHouseClient;
 import news.engagement.history.LeasedFlusher;
@@ -27,23 +25,16 @@ import org.slf4j.LoggerFactory;
  */
 final class EngagedFlusher extends LeasedFlusher {
   private static final Logger LOG = LoggerFactory.getLogger(EngagedFlusher.class);
-  static final int MAX_MINUTES = 120;
   /** A clean minute's hash stays this long after its minute (the editor's last five minutes read it). */
   static final Duration KEEP_MINUTE = Duration.ofHours(1);
-
-  private final Keys keys;
-  private final ClickHouseClient clickhouse;
-  private final Clock clock;
 
   private boolean installed;
   private boolean viewExtended;
 
   EngagedFlusher(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse, Clock clock,
       Duration interval) {
-    super(redis, Keys.PRESENCE_FLUSH_LEASE, "engaged time", interval);
-    this.keys = Objects.requireNonNull(keys, "keys");
-    this.clickhouse = Objects.requireNonNull(clickhouse, "clickhouse");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    super(redis, clickhouse, clock, Keys.PRESENCE_FLUSH_LEASE, "engaged time", interval,
+        new RoomMinutes(PresenceSchema.TABLE, keys.shards(), keys::engagedDirty, keys::engagedMinute, KEEP_MINUTE));
   }
 
   /** The tables (required before a flush), then the extended contract view (best effort: it needs history's table). */
@@ -95,73 +86,8 @@ final class EngagedFlusher extends LeasedFlusher {
                 .anyMatch(r -> String.join("\t", r).contains(PresenceSchema.ENGAGED_COLUMN))));
   }
 
-  private record Minute(int shard, long epochSecond, String version, List<JsonObject> rows) {
-  }
-
-  /** Read, insert, acknowledge; answers the rows inserted. */
   @Override
-  protected Future<Integer> flushOnce() {
-    List<Future<List<Minute>>> shards = new ArrayList<>();
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      shards.add(readShard(shard));
-    }
-    return Future.all(shards).compose(done -> {
-      List<Minute> minutes = new ArrayList<>();
-      shards.forEach(f -> minutes.addAll(f.result()));
-      if (minutes.isEmpty()) {
-        return Future.succeededFuture(0);
-      }
-      List<JsonObject> rows = new ArrayList<>();
-      minutes.forEach(m -> rows.addAll(m.rows()));
-      return clickhouse.insertJsonEachRow(PresenceSchema.TABLE, rows)
-          .compose(v -> ack(minutes))
-          .map(v -> rows.size());
-    });
-  }
-
-  private Future<List<Minute>> readShard(int shard) {
-    return Future.fromCompletionStage(redis.zrange(keys.engagedDirty(shard), 0, MAX_MINUTES - 1), context)
-        .compose(members -> {
-          List<Future<Map<String, String>>> hashes = new ArrayList<>();
-          for (String minute : members) {
-            hashes.add(Future.fromCompletionStage(redis.hgetall(keys.engagedMinute(shard, Long.parseLong(minute))),
-                context));
-          }
-          return Future.all(hashes).map(done -> {
-            List<Minute> minutes = new ArrayList<>();
-            for (int i = 0; i < members.size(); i++) {
-              minutes.add(minute(shard, Long.parseLong(members.get(i)), hashes.get(i).result()));
-            }
-            return minutes;
-          });
-        });
-  }
-
-  private Future<Void> ack(List<Minute> minutes) {
-    long deleteBefore = clock.millis() / 1000 - KEEP_MINUTE.toSeconds();
-    List<Future<Long>> acks = new ArrayList<>();
-    for (int shard = 0; shard < keys.shards(); shard++) {
-      List<String> k = new ArrayList<>();
-      List<String> a = new ArrayList<>();
-      k.add(keys.engagedDirty(shard));
-      a.add(Long.toString(deleteBefore));
-      for (Minute m : minutes) {
-        if (m.shard() == shard) {
-          k.add(keys.engagedMinute(shard, m.epochSecond()));
-          a.add(Long.toString(m.epochSecond()));
-          a.add(m.version());
-        }
-      }
-      if (k.size() > 1) {
-        acks.add(ACK_MINUTES.run(redis, ScriptOutputType.INTEGER, k.toArray(String[]::new), a.toArray(String[]::new),
-            context));
-      }
-    }
-    return Future.all(acks).mapEmpty();
-  }
-
-  private static Minute minute(int shard, long epochSecond, Map<String, String> hash) {
-    String version = hash.getOrDefault("__v", "0");
+  protected List<JsonObject> minuteRows(long epochSecond, String version, Map<String, String> hash) {
     Map<String, JsonObject> byArticle = new LinkedHashMap<>();
     hash.forEach((field, value) -> {
       int tab = field.lastIndexOf('\t');
@@ -180,6 +106,6 @@ final class EngagedFlusher extends LeasedFlusher {
             .put(column, Long.parseLong(value));
       }
     });
-    return new Minute(shard, epochSecond, version, List.copyOf(byArticle.values()));
+    return List.copyOf(byArticle.values());
   }
 }
