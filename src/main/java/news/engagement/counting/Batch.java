@@ -106,13 +106,14 @@ final class Batch {
     return window.plus(seenRefresh(window)).plus(grace);
   }
 
-  /**
-   * KEYS and ARGV of one application; {@code touched} says which articles need their TTLs refreshed,
-   * {@code trimSeen} which need their seen set trimmed and its TTL refreshed.
-   */
+  /** KEYS and ARGV of one application. */
   record Call(String[] keys, String[] args) {
   }
 
+  /**
+   * The call for this batch; {@code touched} says which articles need their TTLs refreshed,
+   * {@code trimSeen} which need their seen set trimmed and its TTL refreshed.
+   */
   Call encode(Keys keys, String batcherId, Retention retention, Limits limits, long bucketStart,
       boolean touchBuckets, Set<String> touched, Set<String> trimSeen) {
     long minute = Math.floorDiv(nowMillis, 60_000) * 60;
@@ -146,8 +147,8 @@ final class Batch {
       Integer p = previews.get(article);
       a.add(article);
       a.add(Integer.toString((touched.contains(article) ? 1 : 0) + (trimSeen.contains(article) ? 2 : 0)));
-      // Views first, as one visitor each (their dedup keys in the same order), then the address groups
-      // of those the bound applies to, then every other event in order.
+      // Views first, as one visitor each (deduplicated against the article's seen set), then the address
+      // groups of those the bound applies to, then every other event in order.
       int views = 0;
       List<String> groups = new ArrayList<>();
       List<Countable> others = new ArrayList<>();

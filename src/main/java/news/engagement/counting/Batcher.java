@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Batcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-  /** Articles whose TTLs this batcher refreshed in the current bucket; older entries simply refresh again. */
+  /** Articles whose TTLs and seen sets this batcher remembers refreshing; forgotten ones simply refresh again. */
   private static final int MAX_TOUCHED = 200_000;
   private static final int KEEP_QUARANTINED = 32;
   /**
@@ -74,19 +74,20 @@ public final class Batcher extends VerticleBase {
 
   // Owned by this verticle's context.
   private final Lane[] lanes;
-  private final Map<String, Long> touched = new LinkedHashMap<>(1024, 0.75f, true) {
+  /** Per article, what this batcher last refreshed: one map lookup per article and send for both. */
+  private final Map<String, Refreshed> touched = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Refreshed> eldest) {
       return size() > MAX_TOUCHED;
     }
   };
-  /** Per article, System.nanoTime() of this batcher's last trim of its seen set (bounded like touched). */
-  private final Map<String, Long> seenTrimmed = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > MAX_TOUCHED;
-    }
-  };
+
+  /** The bucket whose TTLs were refreshed, and System.nanoTime() of the last trim of the seen set. */
+  private static final class Refreshed {
+    long bucket = -1;
+    boolean trimmed;
+    long trimmedNanos;
+  }
   private final long seenRefreshNanos;
   private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
   private long timerId = -1;
@@ -259,13 +260,12 @@ public final class Batcher extends VerticleBase {
     Set<String> trim = new HashSet<>();
     long nanos = System.nanoTime();
     for (String article : batch.articles()) {
-      Long last = touched.get(article);
-      if (last == null || last != bucket) {
+      Refreshed last = touched.get(article);
+      if (last == null || last.bucket != bucket) {
         touch.add(article);
       }
       // Decided at each send (a retry decides again), so the set's TTL counts from about when it is set.
-      Long trimmed = seenTrimmed.get(article);
-      if (trimmed == null || nanos - trimmed >= seenRefreshNanos) {
+      if (last == null || !last.trimmed || nanos - last.trimmedNanos >= seenRefreshNanos) {
         trim.add(article);
       }
     }
@@ -278,8 +278,12 @@ public final class Batcher extends VerticleBase {
       if (ar.succeeded()) {
         applied(lane, batch, ar.result(), System.nanoTime() - started);
         lane.lastBucket = bucket;
-        touch.forEach(article -> touched.put(article, bucket));
-        trim.forEach(article -> seenTrimmed.put(article, nanos));
+        touch.forEach(article -> touched.computeIfAbsent(article, a -> new Refreshed()).bucket = bucket);
+        trim.forEach(article -> {
+          Refreshed r = touched.computeIfAbsent(article, a -> new Refreshed());
+          r.trimmed = true;
+          r.trimmedNanos = nanos;
+        });
       } else {
         failed(lane, batch, ar.cause());
       }

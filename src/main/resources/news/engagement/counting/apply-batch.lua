@@ -65,9 +65,6 @@ nowMs = string.format('%d', nowMs)
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
   shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
 local undo = {}
--- Dedup keys this call created (one per counted view): undone by one DEL each, kept apart from the
--- general undo log so a view costs no table of its own.
-local seenNew = {}
 local function did(...)
   undo[#undo + 1] = {...}
 end
@@ -175,7 +172,7 @@ local function decide(article, flags, ai, ki)
       local seen = KEYS[ki]
       ki = ki + 1
       if redis.call('SET', seen, '1', 'NX', 'PX', window) then
-        seenNew[#seenNew + 1] = seen
+        did('DEL', seen)
         x.shares = x.shares + 1
         if not st.nets then
           st.nets, st.netOrder = {}, {}
@@ -409,7 +406,7 @@ end
 -- the batch's five-minute slot in its hour (0..11). Trailing KEYS: the shard's hour source hash. Per
 -- article, after its events: m (distinct sources of its views), the m labels "medium:source", and each
 -- view event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 one more
--- KEY after its dedup keys: its hour source hash. An hour hash holds per source and five-minute slot
+-- KEY after its share dedup keys: its hour source hash. An hour hash holds per source and five-minute slot
 -- "<label>@<slot>" (its views), and per slot "#@<slot>" the number of sources the slot keeps.
 -- A counted view (not a duplicate, not past the address bound) adds 1 to its source: per article and
 -- batch one HINCRBY per distinct source, and a minute-hash field "<article>\ts:<label>" (written with
@@ -553,9 +550,6 @@ local ok, err = pcall(body)
 if not ok then
   for i = #undo, 1, -1 do
     redis.pcall(unpack(undo[i]))
-  end
-  for i = 1, #seenNew do
-    redis.pcall('DEL', seenNew[i])
   end
   local message = type(err) == 'table' and (err.err or cjson.encode(err)) or tostring(err)
   return redis.error_reply('BATCH_FAILED ' .. message)
