@@ -18,9 +18,9 @@ seconds=${1:-15}
 rp=${BENCH_PORT:-16590}; cp=$((rp + 2000)); bp=$((rp + 2005)); sp=$((rp + 2006))
 warm=$(( seconds < 10 ? seconds : 10 ))
 out=target/bench
-# The service's JVM options: none, as scripts/run.sh and the Dockerfile start it (G1); SERVICE_JAVA_OPTS to
+# The service's JVM options: as scripts/run.sh and the Dockerfile start it (Shenandoah); SERVICE_JAVA_OPTS to
 # compare (e.g. -XX:+UseZGC).
-svc_java=${SERVICE_JAVA_OPTS-}
+svc_java=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC}
 mkdir -p "$out"
 stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
 pids=()

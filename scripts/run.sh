@@ -81,9 +81,12 @@ if [ -z "${SITE_ORIGINS:-}" ]; then
 fi
 
 export TZ=UTC
+# Shenandoah: concurrent collection, pauses of a few ms instead of G1's young pauses of 50 to 200 ms under a
+# write backlog (each a stall of every read; docs/benchmarks.md). SERVICE_JAVA_OPTS replaces it.
+java_opts=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC}
 if $own_stores; then
   trap 'scripts/stores.sh stop "$stores"' EXIT
-  java -Duser.timezone=UTC -jar target/engagement-service.jar
+  java -Duser.timezone=UTC $java_opts -jar target/engagement-service.jar
 else
-  exec java -Duser.timezone=UTC -jar target/engagement-service.jar
+  exec java -Duser.timezone=UTC $java_opts -jar target/engagement-service.jar
 fi

@@ -34,6 +34,8 @@ public final class Main {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = MeteredVertx.create(registry);
+    LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "epoll (native)"
+        : "NIO (native epoll unavailable: " + vertx.unavailableNativeTransportCause() + ")");
     Service service = new Service(vertx, config, registry, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -175,8 +175,7 @@ public final class Service {
         new Presence(vertx, config.presence(), redis, keys, history.clickhouse(), metrics, topSources(), clock,
             Shutdown.drainTimeout(config)),
         metadata,
-        new Sources(config.site(), redis, keys, history.clickhouse(), new ReadCache.Settings(config.readCacheTtl(),
-            config.readCacheMaxStale(), nanoTime, registry), clock),
+        new Sources(config.site(), redis, keys, history.clickhouse(), readSettings(), clock),
         new Conversions(vertx, config, redis, keys, history.clickhouse(), metrics, clock, readSettings(),
             Shutdown.drainTimeout(config)));
   }
@@ -209,7 +208,8 @@ public final class Service {
   }
 
   private ReadCache.Settings readSettings() {
-    return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime, registry);
+    return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), config.readCacheMaxWait(), nanoTime,
+        registry);
   }
 
   private Front front(VisitorIds visitorIds) {
@@ -223,8 +223,7 @@ public final class Service {
     health = new Health(vertx, redis.commands(), config.clickhouseUrlOrDefault(), batcher, history::ready,
         () -> accepting);
     // One set of read caches per instance, shared by every event loop's server.
-    ReadCache.Settings reads = new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), nanoTime,
-        registry);
+    ReadCache.Settings reads = readSettings();
     StatsQuery stats = new StatsQuery(readRedis.commands(), keys);
     ArticlesHandler articles = new ArticlesHandler(stats::many, reads);
     Presence presence = room(Presence.class);

@@ -33,6 +33,7 @@ public record Config(
     Duration topListsRefresh,
     Duration readCacheTtl,
     Duration readCacheMaxStale,
+    Duration readCacheMaxWait,
     int redisWaitReplicas,
     int maxViewsPerAddress,
     Secret visitorSecret,
@@ -89,6 +90,7 @@ public record Config(
         vars.duration("TOP_LISTS_REFRESH", Duration.ofSeconds(2)),
         vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
         vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)),
+        vars.durationOrZero("READ_CACHE_MAX_WAIT", Duration.ofMillis(10)),
         vars.intBetween("REDIS_WAIT_REPLICAS", 1, 0, 1),
         vars.nonNegativeInt("MAX_VIEWS_PER_ADDRESS", 500),
         vars.secret("VISITOR_SECRET", MIN_SECRET_BYTES),
@@ -137,7 +139,7 @@ public record Config(
     return new Config(port, redisUrl, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword,
         editorToken, corsOrigins, trustedProxies, viewDedupWindow, batchInterval, flushInterval,
         maxPendingEvents, maxBatchEvents, rateLimitPerMinute, redisShards, retention, topListsMaxAge, topListsRefresh, readCacheTtl,
-        readCacheMaxStale, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
+        readCacheMaxStale, readCacheMaxWait, redisWaitReplicas, maxViewsPerAddress, visitorSecret, shutdownGrace, shutdownTimeout,
         presence, clickhouseCluster, site, conversionGoals);
   }
 }

@@ -50,7 +50,7 @@ public final class MeteredVertx {
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
         .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS);
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
+        .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

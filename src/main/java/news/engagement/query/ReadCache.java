@@ -60,12 +60,16 @@ public final class ReadCache<K, V> {
 
   /**
    * Settings shared by the caches of one instance: refresh interval; how long past it a value is still
-   * answered at once while it is refreshed behind the reader; time source; meters.
+   * answered at once while it is refreshed behind the reader; how long a reader of a key with an older
+   * value waits for the store before that value is answered anyway (zero: as long as the store takes);
+   * time source; meters.
    */
-  public record Settings(Duration ttl, Duration maxStale, LongSupplier nanoTime, MeterRegistry registry) {
+  public record Settings(Duration ttl, Duration maxStale, Duration maxWait, LongSupplier nanoTime,
+      MeterRegistry registry) {
     public Settings {
       Objects.requireNonNull(ttl, "ttl");
       Objects.requireNonNull(maxStale, "maxStale");
+      Objects.requireNonNull(maxWait, "maxWait");
       Objects.requireNonNull(nanoTime, "nanoTime");
       Objects.requireNonNull(registry, "registry");
     }
@@ -77,10 +81,12 @@ public final class ReadCache<K, V> {
   private final Source<K, V> source;
   private final long ttlNanos;
   private final long maxStaleNanos;
+  private final long maxWaitMillis;
   private final LongSupplier nanoTime;
   private final Counter hits;
   private final Counter misses;
   private final Counter stale;
+  private final Counter late;
   private final Counter loads;
   private final Counter loadFailures;
   /** Access-ordered, guarded by {@code this}. */
@@ -91,6 +97,7 @@ public final class ReadCache<K, V> {
     this.source = Objects.requireNonNull(source, "source");
     this.ttlNanos = settings.ttl().toNanos();
     this.maxStaleNanos = settings.maxStale().toNanos();
+    this.maxWaitMillis = settings.maxWait().toMillis();
     this.nanoTime = settings.nanoTime();
     this.entries = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -102,6 +109,7 @@ public final class ReadCache<K, V> {
     hits = requests(registry, name, "hit");
     misses = requests(registry, name, "miss");
     stale = requests(registry, name, "stale");
+    late = requests(registry, name, "late");
     loads = Counter.builder(EngagementMetrics.READ_CACHE_LOADS).description("Store reads made by the read cache")
         .tag("cache", name).register(registry);
     loadFailures = Counter.builder(EngagementMetrics.READ_CACHE_LOAD_FAILURES)
@@ -113,7 +121,8 @@ public final class ReadCache<K, V> {
   private static Counter requests(MeterRegistry registry, String name, String result) {
     return Counter.builder(EngagementMetrics.READ_CACHE_REQUESTS)
         .description("Reads answered by the read cache: hit (fresh), stale (old value while refreshing or "
-            + "while the store fails), miss (waited for a store read)")
+            + "while the store fails), miss (waited for a store read), late (a miss that waited the most it may "
+            + "and got the value held before)")
         .tag("cache", name).tag("result", result).register(registry);
   }
 
@@ -132,7 +141,7 @@ public final class ReadCache<K, V> {
     List<Load> load = new ArrayList<>(0);
     Object answer;
     synchronized (this) {
-      answer = resolve(key, now, staleAllowed ? maxStaleNanos : 0, load);
+      answer = resolve(key, now, staleAllowed ? maxStaleNanos : 0, load, staleAllowed ? context : null);
     }
     if (!load.isEmpty()) {
       load.get(0).start(context);
@@ -158,7 +167,8 @@ public final class ReadCache<K, V> {
     boolean waits = false;
     synchronized (this) {
       for (int i = 0; i < keys.size(); i++) {
-        Object answer = resolve(keys.get(i), now, staleAllowed ? maxStaleNanos : 0, load);
+        Object answer = resolve(keys.get(i), now, staleAllowed ? maxStaleNanos : 0, load,
+            staleAllowed ? context : null);
         waits |= answer instanceof Future;
         answers[i] = answer;
       }
@@ -185,9 +195,9 @@ public final class ReadCache<K, V> {
    * A {@link Cached} to answer now or a {@code Future<Cached>} to wait for; a key that needs the store
    * joins the one {@link Load} of the call, created in {@code load} when first needed. Holding the lock.
    */
-  private Object resolve(K key, long now, long maxStale, List<Load> load) {
+  private Object resolve(K key, long now, long maxStale, List<Load> load, Context context) {
     Entry<V> entry = entries.computeIfAbsent(key, k -> new Entry<>());
-    Object answer = answer(entry, now, maxStale);
+    Object answer = answer(entry, now, maxStale, context);
     if (answer != null && answer != REFRESH) {
       return answer;
     }
@@ -197,7 +207,7 @@ public final class ReadCache<K, V> {
     if (load.isEmpty()) {
       load.add(new Load(now));
     }
-    Future<Cached<V>> loaded = load.get(0).add(key, entry);
+    Future<Cached<V>> loaded = load.get(0).add(key, entry, context);
     return answer == REFRESH ? entry.cached(now, entry.failing) : loaded;
   }
 
@@ -206,7 +216,7 @@ public final class ReadCache<K, V> {
    * (answer the value held and read the store behind it) or null (wait for a read of the store).
    * Called holding the lock.
    */
-  private Object answer(Entry<V> entry, long now, long maxStale) {
+  private Object answer(Entry<V> entry, long now, long maxStale, Context context) {
     long age = now - entry.loadedAt;
     if (entry.value != null && age < ttlNanos) {
       hits.increment();
@@ -227,16 +237,41 @@ public final class ReadCache<K, V> {
       return entry.cached(now, entry.failing);
     }
     misses.increment();
-    return entry.inFlight != null ? awaitRefresh(entry) : Future.failedFuture(entry.failure);
+    return entry.inFlight != null ? awaitRefresh(entry, context) : Future.failedFuture(entry.failure);
   }
 
-  /** The refresh in flight; if it fails, the value held before it (marked so), else the failure. */
-  private Future<Cached<V>> awaitRefresh(Entry<V> entry) {
+  /**
+   * The refresh in flight; if it fails, the value held before it (marked so), else the failure. A reader
+   * of a key that holds a value (too old to answer at once) waits at most {@code maxWait}: then the held
+   * value is answered after all, with its age, so a store slowed by a write backlog delays such a read by
+   * that much, not by the backlog; the refresh lands for the next reader. No cap without {@code context}
+   * (a reader who asked to revalidate waits for the store).
+   */
+  private Future<Cached<V>> awaitRefresh(Entry<V> entry, Context context) {
     V old = entry.value;
     long oldLoadedAt = entry.loadedAt;
-    return entry.inFlight.map(v -> new Cached<>(v, 0, false)).recover(err -> old == null
+    Future<Cached<V>> refreshed = entry.inFlight.map(v -> new Cached<>(v, 0, false)).recover(err -> old == null
         ? Future.failedFuture(err)
         : Future.succeededFuture(new Cached<>(old, nanoTime.getAsLong() - oldLoadedAt, true)));
+    if (old == null || context == null || maxWaitMillis <= 0 || refreshed.isComplete()) {
+      return refreshed;
+    }
+    Vertx vertx = context.owner();
+    Promise<Cached<V>> first = Promise.promise();
+    long timer = vertx.setTimer(maxWaitMillis, id -> {
+      if (first.tryComplete(new Cached<>(old, nanoTime.getAsLong() - oldLoadedAt, false))) {
+        late.increment();
+      }
+    });
+    refreshed.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        first.tryComplete(ar.result());
+      } else {
+        first.tryFail(ar.cause());
+      }
+    });
+    return first.future();
   }
 
   /** One read of the store for the keys that had nothing fresh in one {@link #getAll} call. */
@@ -253,12 +288,12 @@ public final class ReadCache<K, V> {
     }
 
     /** Called holding the lock: the key joins this read; the answer is for a reader who waits for it. */
-    Future<Cached<V>> add(K key, Entry<V> entry) {
+    Future<Cached<V>> add(K key, Entry<V> entry, Context context) {
       int index = keys.size();
       keys.add(key);
       loading.add(entry);
       entry.inFlight = applied.map(values -> values.get(index));
-      return awaitRefresh(entry);
+      return awaitRefresh(entry, context);
     }
 
     void start(Context context) {

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +44,10 @@ public final class BareServer extends VerticleBase {
 
   public static void main(String[] args) throws InterruptedException {
     int port = Integer.parseInt(args[0]);
-    Vertx vertx = Vertx.vertx();
+    // The same transport as the service (epoll where it loads) unless -Dbare.transport=nio.
+    boolean nativeTransport = !"nio".equals(System.getProperty("bare.transport"));
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(nativeTransport)).build();
+    System.out.println("bare server transport: " + (vertx.isNativeTransportEnabled() ? "native" : "nio"));
     vertx.deployVerticle(() -> new BareServer(port),
         new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
     new CountDownLatch(1).await(); // until killed

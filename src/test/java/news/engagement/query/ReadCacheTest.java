@@ -61,6 +61,12 @@ class ReadCacheTest {
   }
 
   private ReadCache<String, ArticleStats> cache(int maxEntries) {
+    // No cap on a reader's wait for Redis here (a loaded machine must not turn a wait into an old answer);
+    // readerOfAnOldValueWaitsAtMostMaxWaitWhileRedisIsBusy sets one.
+    return cache(maxEntries, Duration.ZERO);
+  }
+
+  private ReadCache<String, ArticleStats> cache(int maxEntries, Duration maxWait) {
     StatsQuery stats = new StatsQuery(redis.async(), new Keys(Keys.DEFAULT_SHARDS));
     ReadCache.Source<String, ArticleStats> counting = (ids, context) -> {
       redisReads.incrementAndGet();
@@ -69,7 +75,7 @@ class ReadCacheTest {
       }
       return stats.many(ids, context);
     };
-    return new ReadCache<>("articles", counting, maxEntries, new ReadCache.Settings(TTL, MAX_STALE, ticker::get,
+    return new ReadCache<>("articles", counting, maxEntries, new ReadCache.Settings(TTL, MAX_STALE, maxWait, ticker::get,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
   }
 
@@ -121,6 +127,42 @@ class ReadCacheTest {
     Cached<ArticleStats> waited = read(cache, article);
     assertThat(waited.value().views()).as("too old to serve: the reader waits for Redis").isEqualTo(2);
     assertThat(waited.ageNanos()).isZero();
+  }
+
+  @Test
+  void readerOfAnOldValueWaitsAtMostMaxWaitWhileRedisIsBusy() {
+    String article = "busy-" + UUID.randomUUID();
+    ReadCache<String, ArticleStats> cache = cache(100, Duration.ofMillis(50));
+    views(article, "a", 1);
+    assertThat(views(cache, article)).isEqualTo(1);
+    views(article, "b", 1);
+    ticker.addAndGet(TTL.plus(MAX_STALE).toNanos());
+
+    // A script that keeps Redis busy for 3 s, sent first on the connection the cache reads through, so
+    // the cache's read is answered only after it: Redis is busy for this reader whatever the machine's load.
+    var busy = redis.async().eval("local t = redis.call('TIME') local stop = t[1] * 1000000 + t[2] + 3000000 "
+        + "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop return 1",
+        io.lettuce.core.ScriptOutputType.INTEGER);
+    Cached<ArticleStats> capped = read(cache, article);
+    assertThat(busy.isDone()).as("answered while Redis was still busy").isFalse();
+    assertThat(capped.value().views()).as("the value held, answered after maxWait").isEqualTo(1);
+    assertThat(capped.ageNanos()).isEqualTo(TTL.plus(MAX_STALE).toNanos());
+    assertThat(capped.storeFailing()).isFalse();
+    assertThat(busy.toCompletableFuture().join()).isEqualTo(1L);
+    // The refresh that waited behind the script landed: the next reader gets it, without reading again.
+    assertThat(views(cache, article)).isEqualTo(2);
+    assertThat(redisReads).hasValue(2);
+
+    // A reader who asked to revalidate is not capped: it waits for Redis.
+    views(article, "c", 1);
+    ticker.addAndGet(TTL.plus(MAX_STALE).toNanos());
+    busy = redis.async().eval("local t = redis.call('TIME') local stop = t[1] * 1000000 + t[2] + 1000000 "
+        + "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] >= stop return 1",
+        io.lettuce.core.ScriptOutputType.INTEGER);
+    Context context = vertx.getOrCreateContext();
+    Cached<ArticleStats> revalidated = RunningService.await(onLoop(context, () -> cache.get(article, context, false)));
+    assertThat(busy.isDone()).isTrue();
+    assertThat(revalidated.value().views()).isEqualTo(3);
   }
 
   private Cached<ArticleStats> read(ReadCache<String, ArticleStats> cache, String article) {
