@@ -207,8 +207,8 @@ public final class ReadCache<K, V> {
     if (load.isEmpty()) {
       load.add(new Load(now));
     }
-    Future<Cached<V>> loaded = load.get(0).add(key, entry, context);
-    return answer == REFRESH ? entry.cached(now, entry.failing) : loaded;
+    load.get(0).add(key, entry);
+    return answer == REFRESH ? entry.cached(now, entry.failing) : awaitRefresh(entry, context);
   }
 
   /**
@@ -287,13 +287,12 @@ public final class ReadCache<K, V> {
       this.startedAt = startedAt;
     }
 
-    /** Called holding the lock: the key joins this read; the answer is for a reader who waits for it. */
-    Future<Cached<V>> add(K key, Entry<V> entry, Context context) {
+    /** Called holding the lock: the key joins this read. */
+    void add(K key, Entry<V> entry) {
       int index = keys.size();
       keys.add(key);
       loading.add(entry);
       entry.inFlight = applied.map(values -> values.get(index));
-      return awaitRefresh(entry, context);
     }
 
     void start(Context context) {
