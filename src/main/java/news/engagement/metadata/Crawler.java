@@ -32,6 +32,8 @@ final class Crawler extends VerticleBase {
   /** How long a view trusts the cache before reading Redis again (another instance's crawl or edit shows then). */
   static final Duration RECHECK = Duration.ofMinutes(1);
   static final Duration FIRST_BACKOFF = Duration.ofMinutes(1);
+  /** After Redis failed to read or write an article's metadata, when a view of it tries again. */
+  static final Duration STORE_RETRY = Duration.ofSeconds(5);
 
   private record Job(String article, String url) {
   }
@@ -111,6 +113,10 @@ final class Crawler extends VerticleBase {
         busy.remove(job.article());
         if (ar.failed()) {
           logOnce("Article metadata could not be read or written in Redis: " + ar.cause());
+          // Not again on the article's next view (every view, while Redis is down): after STORE_RETRY.
+          ArticleCache.Entry before = cache.get(job.article());
+          cache.put(job.article(), before == null ? Known.NOTHING : before.known(),
+              clock.millis() + STORE_RETRY.toMillis(), before == null ? 0 : before.failures());
         }
         pump();
       });
