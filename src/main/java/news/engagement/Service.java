@@ -207,7 +207,16 @@ public final class Service {
     };
   }
 
+  /**
+   * The read caches' settings. Only article counts cap a reader's wait ({@code READ_CACHE_MAX_WAIT}): their
+   * re-read is one HGETALL and PFCOUNT, slow only behind a write backlog; a list's load may be a rebuild,
+   * which takes longer than the cap on any day, so its readers wait for it.
+   */
   private ReadCache.Settings readSettings() {
+    return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), Duration.ZERO, nanoTime, registry);
+  }
+
+  private ReadCache.Settings articleReadSettings() {
     return new ReadCache.Settings(config.readCacheTtl(), config.readCacheMaxStale(), config.readCacheMaxWait(), nanoTime,
         registry);
   }
@@ -225,7 +234,7 @@ public final class Service {
     // One set of read caches per instance, shared by every event loop's server.
     ReadCache.Settings reads = readSettings();
     StatsQuery stats = new StatsQuery(readRedis.commands(), keys);
-    ArticlesHandler articles = new ArticlesHandler(stats::many, reads);
+    ArticlesHandler articles = new ArticlesHandler(stats::many, articleReadSettings());
     Presence presence = room(Presence.class);
     EditorArticleHandler editorArticle = new EditorArticleHandler(stats::one,
         presence != null ? presence::about : (id, c) -> Future.succeededFuture(null), topSources());

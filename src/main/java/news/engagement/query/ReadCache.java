@@ -97,7 +97,8 @@ public final class ReadCache<K, V> {
     this.source = Objects.requireNonNull(source, "source");
     this.ttlNanos = settings.ttl().toNanos();
     this.maxStaleNanos = settings.maxStale().toNanos();
-    this.maxWaitMillis = settings.maxWait().toMillis();
+    // With the cache off (ttl 0) every reader reads Redis and waits for it, as without a cache.
+    this.maxWaitMillis = ttlNanos == 0 ? 0 : settings.maxWait().toMillis();
     this.nanoTime = settings.nanoTime();
     this.entries = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
