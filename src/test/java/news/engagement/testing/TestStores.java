@@ -64,7 +64,11 @@ public final class TestStores {
     return clickhouseCluster() ? Optional.of(required("TEST_CLICKHOUSE_CLUSTER")) : Optional.empty();
   }
 
-  /** The HTTP URLs of the local cluster's nodes, shard 1 first (started by scripts/test.sh in every run). */
+  /**
+   * The HTTP URLs of the local cluster's nodes (started by scripts/test.sh in every run), node 1 first:
+   * node 1 is shard 1's first replica (the entry node of cluster mode), node 2 shard 2 (one replica),
+   * node 3 shard 1's second replica.
+   */
   public static List<String> clickhouseClusterUrls() {
     return List.of(required("TEST_CLICKHOUSE_CLUSTER_URLS").split(","));
   }
