@@ -50,8 +50,10 @@ class ReplicaTest {
   @AfterEach
   void restartAndClose() throws Exception {
     try {
-      if (!ClickHouseProcess.nodeAnswers(SHARD_1)) {
-        ClickHouseProcess.startNode(SHARD_1);
+      for (int node : List.of(SHARD_1, SHARD_1_SECOND_REPLICA)) {
+        if (!ClickHouseProcess.nodeAnswers(node)) {
+          ClickHouseProcess.startNode(node);
+        }
       }
     } finally {
       nodes.close();
@@ -159,12 +161,46 @@ class ReplicaTest {
     }
   }
 
+  @Test
+  void aServiceStartedWhileAReplicaIsDownInstallsItsSchemaAndFlushes() throws Exception {
+    List<String> articles = articles("replica-restart", 8);
+    try (TestRedis connection = TestStores.connect(REDIS_DB)) {
+      RedisClusterCommands<String, String> redis = connection.sync();
+      try (RunningService first = start(redis, SHARD_1)) {
+        traffic(first, articles.get(0), "first", 2, 1, 0);
+        HistoryTesting.await("first instance's flush", Duration.ofSeconds(60), () -> dirtyMinutes(redis) == 0);
+      }
+      // A deploy while a replica is down: the new instance's ON CLUSTER DDL (CREATE ... IF NOT EXISTS of
+      // every room) cannot finish on the dead node; the live nodes run it, the dead one from its queue later.
+      ClickHouseProcess.killNode(SHARD_1_SECOND_REPLICA);
+      try (RunningService service = RunningService.start(REDIS_DB, Clock.systemUTC(), env(SHARD_1))) {
+        for (String a : articles) {
+          traffic(service, a, "second", 4, 1, 1);
+        }
+        HistoryTesting.await("flushed by an instance started with a replica down", Duration.ofSeconds(120),
+            () -> dirtyMinutes(redis) == 0);
+        for (String a : articles) {
+          assertThat(clickhouseSums(nodes.through(SHARD_1), a)).as(a).isEqualTo(redisTotals(service, a));
+        }
+        ClickHouseProcess.startNode(SHARD_1_SECOND_REPLICA);
+        awaitReplicasEqual(Duration.ofSeconds(120));
+        for (String a : onShard1(articles)) {
+          assertThat(nodes.localSums(SHARD_1_SECOND_REPLICA, a)).as("%s on the restarted replica", a)
+              .isEqualTo(redisTotals(service, a));
+        }
+      }
+    }
+  }
+
   private RunningService start(RedisClusterCommands<String, String> redis, int entryNode) {
     redis.flushdb();
     await(nodes.through(SHARD_1).execute("DROP DATABASE IF EXISTS " + DATABASE + " ON CLUSTER " + ClusterNodes.cluster()));
-    return RunningService.start(REDIS_DB, Clock.systemUTC(), Map.of(
-        "CLICKHOUSE_URL", ClusterNodes.url(entryNode), "CLICKHOUSE_CLUSTER", ClusterNodes.cluster(),
-        "CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s"));
+    return RunningService.start(REDIS_DB, Clock.systemUTC(), env(entryNode));
+  }
+
+  private static Map<String, String> env(int entryNode) {
+    return Map.of("CLICKHOUSE_URL", ClusterNodes.url(entryNode), "CLICKHOUSE_CLUSTER", ClusterNodes.cluster(),
+        "CLICKHOUSE_DATABASE", DATABASE, "FLUSH_INTERVAL", "1s");
   }
 
   private static List<String> articles(String prefix, int n) {
