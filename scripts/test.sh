@@ -42,7 +42,7 @@ if [ -n "$cluster_tests" ]; then
     -Dit.test=BlackBoxIT,TwoInstancesIT -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 fi
 
-# The history tests once more with history on the two-shard ClickHouse cluster: the services under test
+# The history tests once more with history on the two-shard ClickHouse cluster (shard 1 replicated): the services under test
 # get CLICKHOUSE_CLUSTER and the first node's URL (CH_CLUSTER_TESTS may narrow or widen the list; an
 # empty value skips this pass). ShardOutageTest and ReplicaTest run on the cluster in the first pass already; add
 # ClickHouseOutageTest for the entry node stopped and restarted (passes, 30 s more).

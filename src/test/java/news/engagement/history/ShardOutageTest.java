@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * History on the local two-shard ClickHouse cluster (always, whatever TEST_CLICKHOUSE_MODE says): the
- * second shard is stopped for 30 s while traffic keeps coming, then restarted. Inserts through the
+ * second shard (one replica, node 2) is stopped for 30 s while traffic keeps coming, then restarted. Inserts through the
  * Distributed table fail while a shard is away (they are synchronous), so the minutes stay dirty in
  * Redis, the lag gauge rises, and once the shard is back it returns to zero with sums exact on both shards.
  */

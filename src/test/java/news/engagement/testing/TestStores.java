@@ -46,7 +46,7 @@ public final class TestStores {
   }
 
   /**
-   * Whether this run of the suite keeps history on the local two-shard ClickHouse cluster
+   * Whether this run of the suite keeps history on the local two-shard ClickHouse cluster (shard 1 a replicated pair)
    * ({@code TEST_CLICKHOUSE_MODE=cluster}): then {@link #clickhouseUrl()} is the cluster's first node and
    * every service under test gets {@code CLICKHOUSE_CLUSTER}.
    */
