@@ -30,6 +30,8 @@ import news.engagement.testing.TestRedis;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * History on the local ClickHouse cluster's replicated shard (always, whatever TEST_CLICKHOUSE_MODE says):
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * go on to the other replica, and the killed one catches up through ZooKeeper once it is back.
  */
 class ReplicaTest {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaTest.class);
   private static final int REDIS_DB = 7;
   private static final String DATABASE = "history_replica_test";
   private static final Duration OUTAGE = Duration.ofSeconds(30);
@@ -78,17 +81,7 @@ class ReplicaTest {
 
       List<String> onShard1 = onShard1(articles);
       awaitReplicasEqual(Duration.ofSeconds(60));
-      for (String a : articles) {
-        List<Long> counted = redisTotals(service, a);
-        assertThat(clickhouseSums(nodes.through(SHARD_1), a)).as("%s through the Distributed table", a).isEqualTo(counted);
-        if (onShard1.contains(a)) {
-          assertThat(nodes.localSums(SHARD_1, a)).as("%s on shard 1's first replica", a).isEqualTo(counted);
-          assertThat(nodes.localSums(SHARD_1_SECOND_REPLICA, a)).as("%s on shard 1's second replica", a).isEqualTo(counted);
-        } else {
-          assertThat(nodes.localSums(SHARD_1_SECOND_REPLICA, a)).as("%s lives on shard 2 only", a)
-              .isEqualTo(List.of(0L, 0L, 0L, 0L));
-        }
-      }
+      assertExact(service, articles, onShard1, List.of(SHARD_1), List.of(SHARD_1, SHARD_1_SECOND_REPLICA));
       HistoryTesting.await("replication settled on both replicas", Duration.ofSeconds(60),
           () -> nodes.replicationSettled(SHARD_1) && nodes.replicationSettled(SHARD_1_SECOND_REPLICA));
       assertThat(nodes.replicas(SHARD_1_SECOND_REPLICA)).allSatisfy(table -> assertThat(table[4]).isEqualTo("2"));
@@ -122,13 +115,7 @@ class ReplicaTest {
       HistoryTesting.await("backlog flushed with one replica down", Duration.ofSeconds(60), () -> dirtyMinutes(redis) == 0);
       HistoryTesting.await("lag 0 with one replica down", Duration.ofSeconds(30), () -> lag(service) == 0);
       assertThat(ClickHouseProcess.nodeAnswers(SHARD_1)).as("the killed replica is still down").isFalse();
-      for (String a : articles) {
-        List<Long> counted = redisTotals(service, a);
-        assertThat(clickhouseSums(nodes.through(SHARD_2), a)).as("%s read through the Distributed table", a).isEqualTo(counted);
-        if (onShard1.contains(a)) {
-          assertThat(nodes.localSums(SHARD_1_SECOND_REPLICA, a)).as("%s on the replica still up", a).isEqualTo(counted);
-        }
-      }
+      assertExact(service, articles, onShard1, List.of(SHARD_2), List.of(SHARD_1_SECOND_REPLICA));
       try (Traffic during = new Traffic(service, articles, "later", maxLag)) {
         HistoryTesting.await("the outage lasted " + OUTAGE, OUTAGE.plusSeconds(60),
             () -> System.nanoTime() >= until && during.rounds() >= 5);
@@ -147,17 +134,9 @@ class ReplicaTest {
       awaitReplicasEqual(Duration.ofSeconds(120));
       HistoryTesting.await("replication settled on both replicas", Duration.ofSeconds(60),
           () -> nodes.replicationSettled(SHARD_1) && nodes.replicationSettled(SHARD_1_SECOND_REPLICA));
-      for (String a : articles) {
-        List<Long> counted = redisTotals(service, a);
-        assertThat(clickhouseSums(nodes.through(SHARD_2), a)).as("%s through shard 2's node", a).isEqualTo(counted);
-        assertThat(clickhouseSums(nodes.through(SHARD_1), a)).as("%s through the restarted node", a).isEqualTo(counted);
-        if (onShard1.contains(a)) {
-          assertThat(nodes.localSums(SHARD_1, a)).as("%s on the restarted replica", a).isEqualTo(counted);
-          assertThat(nodes.localSums(SHARD_1_SECOND_REPLICA, a)).as("%s on the other replica", a).isEqualTo(counted);
-        }
-      }
-      System.out.printf("ReplicaTest: max lag while a replica was down %.0f s, flush failures %.0f%n",
-          maxLag.get(), failures(service) - failuresBefore);
+      assertExact(service, articles, onShard1, List.of(SHARD_2, SHARD_1), List.of(SHARD_1, SHARD_1_SECOND_REPLICA));
+      LOG.info("Max lag while a replica was down: {} s; flushes failed meanwhile: {}", maxLag.get(),
+          failures(service) - failuresBefore);
     }
   }
 
@@ -179,15 +158,11 @@ class ReplicaTest {
         }
         HistoryTesting.await("flushed by an instance started with a replica down", Duration.ofSeconds(120),
             () -> dirtyMinutes(redis) == 0);
-        for (String a : articles) {
-          assertThat(clickhouseSums(nodes.through(SHARD_1), a)).as(a).isEqualTo(redisTotals(service, a));
-        }
+        List<String> onShard1 = onShard1(articles);
+        assertExact(service, articles, onShard1, List.of(SHARD_1), List.of(SHARD_1));
         ClickHouseProcess.startNode(SHARD_1_SECOND_REPLICA);
         awaitReplicasEqual(Duration.ofSeconds(120));
-        for (String a : onShard1(articles)) {
-          assertThat(nodes.localSums(SHARD_1_SECOND_REPLICA, a)).as("%s on the restarted replica", a)
-              .isEqualTo(redisTotals(service, a));
-        }
+        assertExact(service, articles, onShard1, List.of(SHARD_1), List.of(SHARD_1_SECOND_REPLICA));
       }
     }
   }
@@ -227,6 +202,25 @@ class ReplicaTest {
           && nodes.finalRows(SHARD_1, Schema.SITE_TABLE, SITE_ORDER)
               .equals(nodes.finalRows(SHARD_1_SECOND_REPLICA, Schema.SITE_TABLE, SITE_ORDER));
     });
+  }
+
+  /**
+   * Every article's sums equal Redis' read through each of {@code entries}' Distributed tables, and in the
+   * local table of each of {@code replicas} (shard 1's nodes) for shard 1's articles (none for shard 2's).
+   */
+  private void assertExact(RunningService service, List<String> articles, List<String> onShard1, List<Integer> entries,
+      List<Integer> replicas) {
+    for (String a : articles) {
+      List<Long> counted = redisTotals(service, a);
+      for (int entry : entries) {
+        assertThat(clickhouseSums(nodes.through(entry), a)).as("%s through node %d's Distributed table", a, entry)
+            .isEqualTo(counted);
+      }
+      for (int replica : replicas) {
+        assertThat(nodes.localSums(replica, a)).as("%s in node %d's local table", a, replica)
+            .isEqualTo(onShard1.contains(a) ? counted : List.of(0L, 0L, 0L, 0L));
+      }
+    }
   }
 
   private static double failures(RunningService service) {
