@@ -8,8 +8,9 @@
 # never do this: there they must be configured.
 # LOCAL_REDIS_CLUSTER=1 starts a local Redis Cluster instead (3 masters, 3 replicas on 7000..7005, data
 # in .local-stores/cluster) and points REDIS_URL at it, to try the cluster path on one machine.
-# LOCAL_CLICKHOUSE_CLUSTER=1 keeps history on a local two-shard ClickHouse cluster instead (shards' HTTP
-# on 8133 and 8143, ZooKeeper on 2181, data in .local-stores/ch-cluster) with CLICKHOUSE_CLUSTER=engagement_local.
+# LOCAL_CLICKHOUSE_CLUSTER=1 keeps history on a local two-shard ClickHouse cluster instead, shard 1 a
+# replicated pair (HTTP on 8133 and 8153 for shard 1's replicas, 8143 for shard 2, ZooKeeper on 2181, data
+# in .local-stores/ch-cluster) with CLICKHOUSE_CLUSTER=engagement_local.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,7 +56,7 @@ if [ -z "${CLICKHOUSE_URL:-}" ] && [ "${LOCAL_CLICKHOUSE_CLUSTER:-0}" = 1 ]; the
     rm -rf "$stores/ch-cluster" "$stores/zookeeper"
     scripts/stores.sh start-clickhouse-cluster "$stores" 8133 2181 engagement_local
     own_stores=true
-    echo "started a local two-shard ClickHouse cluster on :8133 and :8143 (data in $stores/ch-cluster)"
+    echo "started a local two-shard ClickHouse cluster on :8133 and :8153 (shard 1's replicas), :8143 (shard 2) (data in $stores/ch-cluster)"
   fi
   export CLICKHOUSE_URL="http://127.0.0.1:8133" CLICKHOUSE_CLUSTER=engagement_local
 elif [ -z "${CLICKHOUSE_URL:-}" ] && ! answers 8123; then

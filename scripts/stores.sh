@@ -4,8 +4,9 @@
 #   scripts/stores.sh start-redis DIR PORT | start-clickhouse DIR PORT
 #   scripts/stores.sh start-cluster DIR FIRST_PORT   (a Redis Cluster: 3 masters, 3 replicas on FIRST_PORT..+5)
 #   scripts/stores.sh start-clickhouse-cluster DIR FIRST_PORT ZOOKEEPER_PORT [NAME]
-#     (a ClickHouse cluster NAME, default engagement_local: ZooKeeper on ZOOKEEPER_PORT and two shards of one
-#      replica each, shard N with HTTP on FIRST_PORT+10*(N-1), TCP +1, interserver +2; data in DIR/ch-cluster)
+#     (a ClickHouse cluster NAME, default engagement_local: ZooKeeper on ZOOKEEPER_PORT and three servers,
+#      shard 1 a replicated pair (nodes 1 and 3), shard 2 one replica (node 2); node N with HTTP on
+#      FIRST_PORT+10*(N-1), TCP +1, interserver +2; data in DIR/ch-cluster/N)
 #   scripts/stores.sh stop DIR
 # Each store gets its own data folder under DIR and its own ports, so it never touches a system instance.
 set -euo pipefail
@@ -148,27 +149,30 @@ CFG
     || { tail -30 "$zk/stdout.log" >&2; echo "ZooKeeper did not start" >&2; exit 1; }
 }
 
-# Two ClickHouse servers forming cluster NAME (two shards, one replica each, internal replication), with
-# ZooKeeper for ON CLUSTER DDL and {shard}/{replica} macros, so the service's replicated layout runs.
+# Three ClickHouse servers forming cluster NAME: shard 1 a replicated pair (nodes 1 and 3), shard 2 one
+# replica (node 2), internal replication (a Distributed insert writes one replica of a shard, which
+# replicates it through ZooKeeper), with ZooKeeper for ON CLUSTER DDL and {shard}/{replica} macros, so the
+# service's replicated layout runs. Node N has HTTP on FIRST+10*(N-1), TCP +1, interserver +2.
 start_clickhouse_cluster() {
-  local dir first=$2 zk_port=$3 name=${4:-engagement_local} shards="" ch n
+  local dir first=$2 zk_port=$3 name=${4:-engagement_local} shards ch n
   dir=$(cd "$1" && pwd)
   start_zookeeper "$dir" "$zk_port"
-  for n in 1 2; do
-    shards+="<shard><internal_replication>true</internal_replication><replica><host>127.0.0.1</host><port>$((first + 10 * (n - 1) + 1))</port></replica></shard>"
-  done
-  for n in 1 2; do
+  replica_xml() { echo "<replica><host>127.0.0.1</host><port>$((first + 10 * ($1 - 1) + 1))</port></replica>"; }
+  shards="<shard><internal_replication>true</internal_replication>$(replica_xml 1)$(replica_xml 3)</shard>"
+  shards+="<shard><internal_replication>true</internal_replication>$(replica_xml 2)</shard>"
+  for n in 1 2 3; do
     ch=$dir/ch-cluster/$n
+    # node 1: shard 01 replica r1; node 2: shard 02 replica r1; node 3: shard 01 replica r2
     write_clickhouse_config "$ch" "$((first + 10 * (n - 1)))" "$((first + 10 * (n - 1) + 1))" "
   <interserver_http_port>$((first + 10 * (n - 1) + 2))</interserver_http_port>
   <interserver_http_host>127.0.0.1</interserver_http_host>
   <remote_servers><$name>$shards</$name></remote_servers>
   <zookeeper><node><host>127.0.0.1</host><port>$zk_port</port></node><session_timeout_ms>30000</session_timeout_ms></zookeeper>
   <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
-  <macros><shard>0$n</shard><replica>r1</replica></macros>"
+  <macros><shard>0$(( n == 2 ? 2 : 1 ))</shard><replica>r$(( n == 3 ? 2 : 1 ))</replica></macros>"
     launch_clickhouse "$ch"
   done
-  for n in 1 2; do
+  for n in 1 2 3; do
     await_clickhouse "$dir/ch-cluster/$n" "$((first + 10 * (n - 1)))"
   done
 }
@@ -214,5 +218,5 @@ case "${1:-}" in
       if [ -e "$pidfile" ]; then stop_pidfile "$pidfile"; fi
     done
     ;;
-  *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | start-clickhouse-cluster DIR FIRST_PORT ZOOKEEPER_PORT [NAME] | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 packages PKG... | start DIR REDIS_PORT CLICKHOUSE_HTTP_PORT | start-clickhouse-cluster DIR FIRST_PORT ZOOKEEPER_PORT [NAME] (nodes on FIRST_PORT, +10, +20) | stop DIR" >&2; exit 2 ;;
 esac

@@ -3,8 +3,9 @@
 # starts a private Redis and ClickHouse on their own ports, runs `mvn -B verify`, stops them.
 # Ports can be moved with TEST_REDIS_PORT / TEST_CLICKHOUSE_PORT / TEST_REDIS_CLUSTER_PORT (six ports from
 # there, and their bus ports +10000) / TEST_ZOOKEEPER_PORT; extra Maven arguments pass through.
-# A two-shard ClickHouse cluster (with ZooKeeper) runs beside the single server, its nodes' HTTP ports at
-# TEST_CLICKHOUSE_PORT+10 and +20 (TCP and interserver ports one and two above each).
+# A two-shard ClickHouse cluster (with ZooKeeper) runs beside the single server: shard 1 a replicated pair,
+# shard 2 one server; its nodes' HTTP ports at TEST_CLICKHOUSE_PORT+10 (shard 1), +20 (shard 2) and +30
+# (shard 1's second replica), TCP and interserver ports one and two above each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,7 @@ export TEST_REDIS_URL="redis://127.0.0.1:$redis_port"
 export TEST_CLICKHOUSE_URL="http://127.0.0.1:$ch_port"
 export TEST_REDIS_CLUSTER_URL="redis-cluster://127.0.0.1:$cluster_port,127.0.0.1:$((cluster_port + 1)),127.0.0.1:$((cluster_port + 2))"
 export TEST_CLICKHOUSE_CLUSTER=$ch_cluster
-export TEST_CLICKHOUSE_CLUSTER_URLS="http://127.0.0.1:$((ch_port + 10)),http://127.0.0.1:$((ch_port + 20))"
+export TEST_CLICKHOUSE_CLUSTER_URLS="http://127.0.0.1:$((ch_port + 10)),http://127.0.0.1:$((ch_port + 20)),http://127.0.0.1:$((ch_port + 30))"
 export TEST_STORES_DIR="$stores"
 mvn -B verify "$@"
 
@@ -41,9 +42,9 @@ if [ -n "$cluster_tests" ]; then
     -Dit.test=BlackBoxIT,TwoInstancesIT -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 fi
 
-# The history tests once more with history on the two-shard ClickHouse cluster: the services under test
+# The history tests once more with history on the two-shard ClickHouse cluster (shard 1 replicated): the services under test
 # get CLICKHOUSE_CLUSTER and the first node's URL (CH_CLUSTER_TESTS may narrow or widen the list; an
-# empty value skips this pass). ShardOutageTest runs on the cluster in the first pass already; add
+# empty value skips this pass). ShardOutageTest and ReplicaTest run on the cluster in the first pass already; add
 # ClickHouseOutageTest for the entry node stopped and restarted (passes, 30 s more).
 ch_cluster_tests=${CH_CLUSTER_TESTS-ClickHouseClientTest,MinuteFlushTest,LateBatchTest,SiteTotalsTest,CatchUpTest,TimeseriesTest,DashboardSqlTest,PresenceTest,SourcesTest,ConversionsTest,MetadataCrawlTest}
 if [ -n "$ch_cluster_tests" ]; then

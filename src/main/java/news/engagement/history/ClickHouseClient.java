@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ClickHouse over its HTTP interface, non-blocking (Vert.x web client). Statements go in the
@@ -24,6 +26,14 @@ import java.util.Optional;
  */
 public final class ClickHouseClient {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How long a node waits for the others to run an {@code ON CLUSTER} statement ({@code
+   * distributed_ddl_task_timeout}, 180 s by default, past any request timeout): the live nodes of a
+   * healthy cluster run the service's DDL in milliseconds.
+   */
+  static final Duration DDL_WAIT = Duration.ofSeconds(2);
+  private static final Duration DDL_WARNING_EVERY = Duration.ofMinutes(1);
+  private static final Logger LOG = LoggerFactory.getLogger(ClickHouseClient.class);
 
   private final WebClient client;
   private final String baseUrl;
@@ -33,6 +43,7 @@ public final class ClickHouseClient {
   private final long timeoutMillis;
   private final Optional<String> cluster;
   private volatile Future<ClickHouseLayout> layout;
+  private volatile long lastQueuedWarning;
 
   public ClickHouseClient(Vertx vertx, String url, String database, String user, String password) {
     this(vertx, url, database, user, password, DEFAULT_TIMEOUT);
@@ -92,9 +103,43 @@ public final class ClickHouseClient {
     });
   }
 
-  /** Runs a statement that returns nothing of interest (DDL, ALTER, ...). */
+  /**
+   * Runs a statement that returns nothing of interest (DDL, ALTER, ...). On a cluster an {@code ON CLUSTER}
+   * statement waits at most {@link #DDL_WAIT} for every node; a node that has not run it by then (one that
+   * is down, a replica of a shard as much as a shard) runs it from ZooKeeper's DDL queue when it is back,
+   * so that answer (code 159, "in background") counts as done: the live nodes have run it, and a service
+   * starting while one node is down still creates or checks its tables instead of waiting for every node.
+   */
   public Future<Void> execute(String sql) {
-    return send(request(sql, false), Buffer.buffer()).mapEmpty();
+    HttpRequest<Buffer> request = request(sql, false);
+    if (cluster.isEmpty()) {
+      return send(request, Buffer.buffer()).mapEmpty();
+    }
+    request.addQueryParam("distributed_ddl_task_timeout", Long.toString(DDL_WAIT.toSeconds()));
+    return send(request, Buffer.buffer()).<Void>mapEmpty().recover(err -> {
+      if (!queuedForAbsentNodes(err)) {
+        return Future.failedFuture(err);
+      }
+      long now = System.nanoTime();
+      if (now - lastQueuedWarning > DDL_WARNING_EVERY.toNanos() || lastQueuedWarning == 0) {
+        lastQueuedWarning = now;
+        LOG.warn("A node of cluster {} did not run ON CLUSTER DDL within {} s (down?); it runs it from the "
+            + "DDL queue when back: {}", cluster.get(), DDL_WAIT.toSeconds(), err.getMessage());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * ClickHouse's answer when some nodes did not finish a distributed DDL in time and will run it later:
+   * TIMEOUT_EXCEEDED (159) about the DDL task, "Watching task ... is executing longer than
+   * distributed_ddl_task_timeout" in 18.16, "Distributed DDL task ... is not finished on N of M hosts" in
+   * current releases (both go on "... execute the query in background"). Other timeouts still fail.
+   */
+  static boolean queuedForAbsentNodes(Throwable err) {
+    String message = err.getMessage();
+    return err instanceof ClickHouseException && message != null && message.contains("Code: 159")
+        && (message.contains("Watching task") || message.contains("Distributed DDL task"));
   }
 
   /** Inserts rows into a table of the database in JSONEachRow format, in one INSERT. */

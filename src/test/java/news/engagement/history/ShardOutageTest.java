@@ -1,5 +1,6 @@
 package news.engagement.history;
 
+import static news.engagement.history.ClusterNodes.lag;
 import static news.engagement.history.HistoryTesting.article;
 import static news.engagement.history.HistoryTesting.clickhouseSums;
 import static news.engagement.history.HistoryTesting.dirtyMinutes;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * History on the local two-shard ClickHouse cluster (always, whatever TEST_CLICKHOUSE_MODE says): the
- * second shard is stopped for 30 s while traffic keeps coming, then restarted. Inserts through the
+ * second shard (one replica, node 2) is stopped for 30 s while traffic keeps coming, then restarted. Inserts through the
  * Distributed table fail while a shard is away (they are synchronous), so the minutes stay dirty in
  * Redis, the lag gauge rises, and once the shard is back it returns to zero with sums exact on both shards.
  */
@@ -43,6 +44,7 @@ class ShardOutageTest {
     assertThat(cluster).as("TEST_CLICKHOUSE_CLUSTER (scripts/test.sh sets it)").isNotBlank();
     String entry = TestStores.clickhouseClusterUrls().get(0);
     Vertx vertx = Vertx.vertx();
+    ClusterNodes nodes = new ClusterNodes(vertx, DATABASE);
     ClickHouseClient clickhouse = new ClickHouseClient(vertx, entry, DATABASE, "default", "", Duration.ofSeconds(30),
         Optional.of(cluster));
     List<String> articles = new ArrayList<>();
@@ -61,8 +63,8 @@ class ShardOutageTest {
         }
         HistoryTesting.await("first flush", Duration.ofSeconds(60), () -> dirtyMinutes(redis) == 0);
         assertExact(service, clickhouse, articles);
-        assertThat(rowsOnShard(vertx, 2, articles)).as("some of the articles live on the second shard").isPositive();
-        assertThat(rowsOnShard(vertx, 1, articles)).as("and some on the first").isPositive();
+        assertThat(nodes.rows(ClusterNodes.SHARD_2, articles)).as("some of the articles live on the second shard").isPositive();
+        assertThat(nodes.rows(ClusterNodes.SHARD_1, articles)).as("and some on the first").isPositive();
 
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicReference<Throwable> trafficFailure = new AtomicReference<>();
@@ -105,6 +107,7 @@ class ShardOutageTest {
         ClickHouseProcess.startNode(2);
       }
       clickhouse.close();
+      nodes.close();
       await(vertx.close());
     }
   }
@@ -113,21 +116,5 @@ class ShardOutageTest {
     for (String a : articles) {
       assertThat(clickhouseSums(clickhouse, a)).as(a).isEqualTo(redisTotals(service, a));
     }
-  }
-
-  /** Rows of these articles in a shard's local table, asked of that node alone. */
-  private static long rowsOnShard(Vertx vertx, int node, List<String> articles) {
-    ClickHouseClient local = new ClickHouseClient(vertx, TestStores.clickhouseClusterUrls().get(node - 1), DATABASE, "default", "");
-    try {
-      String ids = String.join(",", articles.stream().map(Schema::quote).toList());
-      return Long.parseLong(await(local.queryTabSeparated("SELECT count() FROM " + DATABASE + "." + Schema.ROWS_TABLE
-          + ClickHouseLayout.LOCAL_SUFFIX + " WHERE article_id IN (" + ids + ") FORMAT TabSeparated")).get(0)[0]);
-    } finally {
-      local.close();
-    }
-  }
-
-  private static double lag(RunningService service) {
-    return service.registry.get(EngagementMetrics.CLICKHOUSE_LAG).gauge().value();
   }
 }

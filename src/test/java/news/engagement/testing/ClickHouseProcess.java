@@ -47,9 +47,23 @@ public final class ClickHouseProcess {
     return answers(TestStores.clickhouseUrl());
   }
 
-  /** Stops node {@code node} (1 or 2) of the local cluster. */
+  /**
+   * Stops node {@code node} of the local cluster (1: shard 1's first replica, 2: shard 2, 3: shard 1's
+   * second replica; see {@link TestStores#clickhouseClusterUrls()}).
+   */
   public static void stopNode(int node) throws IOException, InterruptedException {
     stop(nodeDir(node), TestStores.clickhouseClusterUrls().get(node - 1));
+  }
+
+  /**
+   * Kills node {@code node} with SIGKILL, as a crash would: no clean shutdown, so its ZooKeeper session
+   * stays open on the ZooKeeper side until the session timeout. Waits until the process is gone.
+   */
+  public static void killNode(int node) throws IOException, InterruptedException {
+    Path dir = nodeDir(node);
+    ProcessHandle handle = process(dir);
+    handle.destroyForcibly();
+    awaitGone(handle, TestStores.clickhouseClusterUrls().get(node - 1));
   }
 
   public static void startNode(int node) throws IOException, InterruptedException {
@@ -61,10 +75,7 @@ public final class ClickHouseProcess {
   }
 
   private static void stop(Path dir, String url) throws IOException, InterruptedException {
-    Path pidFile = dir.resolve("clickhouse.pid");
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
-    ProcessHandle handle = ProcessHandle.of(pid)
-        .orElseThrow(() -> new IllegalStateException("no ClickHouse process " + pid));
+    ProcessHandle handle = process(dir);
     handle.destroy();
     long deadline = System.nanoTime() + STOP_LIMIT.toNanos();
     while (handle.isAlive()) {
@@ -74,11 +85,21 @@ public final class ClickHouseProcess {
       }
       Thread.sleep(100);
     }
+    awaitGone(handle, url);
+  }
+
+  private static ProcessHandle process(Path dir) throws IOException {
+    long pid = Long.parseLong(Files.readString(dir.resolve("clickhouse.pid")).trim());
+    return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no ClickHouse process " + pid));
+  }
+
+  private static void awaitGone(ProcessHandle handle, String url) throws InterruptedException {
     while (handle.isAlive()) {
       Thread.sleep(100);
     }
     if (answers(url)) {
-      throw new IllegalStateException("ClickHouse still answers after process " + pid + " ended: wrong pid file?");
+      throw new IllegalStateException("ClickHouse still answers after process " + handle.pid()
+          + " ended: wrong pid file?");
     }
   }
 

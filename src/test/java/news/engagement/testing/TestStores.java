@@ -46,7 +46,7 @@ public final class TestStores {
   }
 
   /**
-   * Whether this run of the suite keeps history on the local two-shard ClickHouse cluster
+   * Whether this run of the suite keeps history on the local two-shard ClickHouse cluster (shard 1 a replicated pair)
    * ({@code TEST_CLICKHOUSE_MODE=cluster}): then {@link #clickhouseUrl()} is the cluster's first node and
    * every service under test gets {@code CLICKHOUSE_CLUSTER}.
    */
@@ -64,7 +64,11 @@ public final class TestStores {
     return clickhouseCluster() ? Optional.of(required("TEST_CLICKHOUSE_CLUSTER")) : Optional.empty();
   }
 
-  /** The HTTP URLs of the local cluster's nodes, shard 1 first (started by scripts/test.sh in every run). */
+  /**
+   * The HTTP URLs of the local cluster's nodes (started by scripts/test.sh in every run), node 1 first:
+   * node 1 is shard 1's first replica (the entry node of cluster mode), node 2 shard 2 (one replica),
+   * node 3 shard 1's second replica.
+   */
   public static List<String> clickhouseClusterUrls() {
     return List.of(required("TEST_CLICKHOUSE_CLUSTER_URLS").split(","));
   }
