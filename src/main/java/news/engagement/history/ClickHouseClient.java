@@ -97,6 +97,18 @@ public final class ClickHouseClient {
     return send(request(sql, false), Buffer.buffer()).mapEmpty();
   }
 
+  /**
+   * Runs an {@code INSERT ... SELECT} (or {@code INSERT ... VALUES}) in the database; into a Distributed
+   * table it answers only once every shard has its rows, as the flusher's inserts do.
+   */
+  public Future<Void> insertSelect(String sql) {
+    HttpRequest<Buffer> request = request(sql, true);
+    if (cluster.isPresent()) {
+      request.addQueryParam("insert_distributed_sync", "1");
+    }
+    return send(request, Buffer.buffer()).mapEmpty();
+  }
+
   /** Inserts rows into a table of the database in JSONEachRow format, in one INSERT. */
   public Future<Void> insertJsonEachRow(String table, List<JsonObject> rows) {
     if (rows.isEmpty()) {
