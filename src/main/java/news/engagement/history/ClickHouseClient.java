@@ -102,7 +102,12 @@ public final class ClickHouseClient {
    * table it answers only once every shard has its rows, as the flusher's inserts do.
    */
   public Future<Void> insertSelect(String sql) {
-    HttpRequest<Buffer> request = request(sql, true);
+    return insertSelect(sql, Duration.ofMillis(timeoutMillis));
+  }
+
+  /** {@link #insertSelect(String)} with its own timeout, for a statement known to read much. */
+  public Future<Void> insertSelect(String sql, Duration timeout) {
+    HttpRequest<Buffer> request = request(sql, true).timeout(timeout.toMillis());
     if (cluster.isPresent()) {
       request.addQueryParam("insert_distributed_sync", "1");
     }

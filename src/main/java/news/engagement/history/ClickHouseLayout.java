@@ -94,6 +94,13 @@ public final class ClickHouseLayout {
         + Schema.identifier(source) + suffix;
   }
 
+  /** Drops one partition of a table (its local table on every node of a cluster); nothing when it has none. */
+  public String dropPartition(String database, String table, String partition) {
+    String suffix = cluster == null ? "" : LOCAL_SUFFIX;
+    return "ALTER TABLE " + Schema.identifier(database) + "." + Schema.identifier(table) + suffix + onCluster()
+        + " DROP PARTITION " + partition;
+  }
+
   /** Drops a view (on every node of a cluster); nothing when it does not exist. */
   public String dropView(String database, String view) {
     return "DROP TABLE IF EXISTS " + Schema.identifier(database) + "." + Schema.identifier(view) + onCluster();

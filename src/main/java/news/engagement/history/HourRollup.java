@@ -24,7 +24,9 @@ import news.engagement.redis.LuaScript;
  *   <li>roll every marked hour: read the mark's sequence, sum the hour's rows through FINAL into the hours
  *       table ({@link RollupSchema#rollHour}), record it as rolled, clear the mark only if its sequence is
  *       unchanged ({@code rollup-done.lua}); before that, mark its day if the day is rolled already;</li>
- *   <li>the same for days, from the hours table, once all their hours are announced.</li>
+ *   <li>the same for days, from the hours table, once all their hours are announced;</li>
+ *   <li>drop the minute-ordered copy's days older than {@link #COPY_DAYS} before today once all their
+ *       hours are announced; an hour of theirs marked later is rolled from the rows table.</li>
  * </ol>
  *
  * <p>The flusher marks every rolled hour it inserted rows into, after ClickHouse acknowledged them
@@ -38,6 +40,10 @@ final class HourRollup {
   static final Duration SETTLE = FlushCycle.KEEP_MINUTE_HASH.plusMinutes(1);
   /** Periods of each kind announced, and marked ones rolled, per round at the most. */
   static final int PER_ROUND = 24;
+  /** Whole days the minute-ordered copy keeps before today's (older ones are dropped once rolled). */
+  static final int COPY_DAYS = 2;
+  /** An hour rolled from the rows table (its day gone from the copy) reads much more: a longer timeout. */
+  static final Duration ROWS_TABLE_TIMEOUT = Duration.ofMinutes(2);
   private static final LuaScript ADVANCE = LuaScript.load("/news/engagement/history/rollup-advance.lua");
   private static final LuaScript DONE = LuaScript.load("/news/engagement/history/rollup-done.lua");
 
@@ -77,8 +83,41 @@ final class HourRollup {
           // The first whole day at or after the first hour; a day is announced once all its hours are.
           long firstDay = RollupKeys.DAYS.startOf(hoursFirst + RollupSchema.DAY - 1);
           return advance(RollupKeys.DAYS, firstDay, hoursNext, 0);
-        })).compose(daysAnnounced -> rollMarked(RollupKeys.DAYS).map(daysRolled ->
-            new Result(hoursAnnounced, hoursRolled, daysAnnounced, daysRolled)))));
+        })).compose(daysAnnounced -> rollMarked(RollupKeys.DAYS).compose(daysRolled -> prune(now).map(dropped ->
+            new Result(hoursAnnounced, hoursRolled, daysAnnounced, daysRolled))))));
+  }
+
+  /**
+   * Drops the copy's days older than {@link #COPY_DAYS} before today whose hours are all announced,
+   * after moving {@link RollupKeys#COPY_FROM} past them (so an hour of theirs marked later is read from
+   * the rows table instead). Answers the days dropped.
+   */
+  private Future<Integer> prune(long now) {
+    return get(RollupKeys.HOURS.next()).compose(hoursNext -> {
+      if (hoursNext == null) {
+        return Future.succeededFuture(0);
+      }
+      long cutoff = Math.min(RollupKeys.DAYS.startOf(now) - COPY_DAYS * RollupSchema.DAY,
+          RollupKeys.DAYS.startOf(hoursNext));
+      return clickhouse.queryTabSeparated(RollupSchema.recentDaysBefore(clickhouse.database(), cutoff))
+          .compose(days -> {
+            if (days.isEmpty()) {
+              return Future.succeededFuture(0);
+            }
+            return get(RollupKeys.COPY_FROM)
+                .compose(from -> from != null && from >= cutoff ? Future.succeededFuture()
+                    : Future.fromCompletionStage(redis.set(RollupKeys.COPY_FROM, Long.toString(cutoff)), context))
+                .compose(v -> clickhouse.layout())
+                .compose(layout -> {
+                  Future<Void> chain = Future.succeededFuture();
+                  for (String[] day : days) {
+                    chain = chain.compose(x -> clickhouse.execute(
+                        layout.dropPartition(clickhouse.database(), RollupSchema.RECENT_TABLE, day[0])));
+                  }
+                  return chain.map(x -> days.size());
+                });
+          });
+    });
   }
 
   /** Announces periods while they end at or before {@code endsBy}; starts the roll-up at {@code start} if new. */
@@ -114,8 +153,11 @@ final class HourRollup {
   private Future<Void> roll(RollupKeys.Period period, long start, String sequence) {
     String database = clickhouse.database();
     boolean hour = period.equals(RollupKeys.HOURS);
-    String sql = hour ? RollupSchema.rollHour(database, start) : RollupSchema.rollDay(database, start);
-    return clickhouse.insertSelect(sql)
+    Future<Void> written = !hour ? clickhouse.insertSelect(RollupSchema.rollDay(database, start))
+        : get(RollupKeys.COPY_FROM).compose(copyFrom -> copyFrom != null && start < copyFrom
+            ? clickhouse.insertSelect(RollupSchema.rollHour(database, start, Schema.ROWS_TABLE), ROWS_TABLE_TIMEOUT)
+            : clickhouse.insertSelect(RollupSchema.rollHour(database, start)));
+    return written
         .compose(v -> clickhouse.insertSelect(RollupSchema.rolled(database, period.name(), start, clock.millis())))
         // The hour's day, if rolled already, is rolled again from the hours now written (marked before the
         // hour's mark is cleared, so a crash in between rolls both again rather than neither).

@@ -12,6 +12,8 @@ final class RollupKeys {
   private static final String BASE = Keys.PREFIX + "{rollup}:";
   /** Lease of the one instance that rolls at a time (a key of its own, like the flush lease). */
   static final String LEASE = Keys.PREFIX + "rollup:lease";
+  /** Epoch seconds from which the minute-ordered copy still holds every row: earlier hours read the rows table. */
+  static final String COPY_FROM = BASE + "copy:from";
   static final Period HOURS = new Period("hour", RollupSchema.HOUR);
   static final Period DAYS = new Period("day", RollupSchema.DAY);
 

@@ -54,10 +54,18 @@ public final class RollupSchema {
    * article, minute and generation once, at its newest version), version = the sum of their versions.
    */
   public static String rollHour(String database, long hour) {
+    return rollHour(database, hour, RECENT_TABLE);
+  }
+
+  /**
+   * The same from {@code source}: the copy, or for an hour whose day the copy no longer keeps the rows
+   * table itself (same rows and key; reads about a granule per article, see docs/history.md).
+   */
+  static String rollHour(String database, long hour, String source) {
     String db = Schema.identifier(database);
     return "INSERT INTO " + db + "." + HOURS_TABLE + " (hour, article_id, views, likes, shares, previews, version) "
         + "SELECT toDateTime(" + hour + "), article_id, sum(views), sum(likes), sum(shares), sum(previews), "
-        + "sum(version) FROM " + db + "." + RECENT_TABLE + " FINAL WHERE minute >= toDateTime(" + hour
+        + "sum(version) FROM " + db + "." + Schema.identifier(source) + " FINAL WHERE minute >= toDateTime(" + hour
         + ") AND minute < toDateTime(" + (hour + HOUR) + ") GROUP BY article_id";
   }
 
@@ -68,6 +76,12 @@ public final class RollupSchema {
         + "SELECT toDateTime(" + day + "), article_id, sum(views), sum(likes), sum(shares), sum(previews), "
         + "sum(version) FROM " + db + "." + HOURS_TABLE + " FINAL WHERE hour >= toDateTime(" + day
         + ") AND hour < toDateTime(" + (day + DAY) + ") GROUP BY article_id";
+  }
+
+  /** The copy's days (partitions, {@code YYYYMMDD}) that hold minutes before {@code before} (epoch seconds). */
+  static String recentDaysBefore(String database, long before) {
+    return "SELECT DISTINCT toYYYYMMDD(minute) FROM " + Schema.identifier(database) + "." + RECENT_TABLE
+        + " WHERE minute < toDateTime(" + before + ") FORMAT TabSeparated";
   }
 
   /** Records a period as rolled (after its rows): readers take the covered range from these rows. */

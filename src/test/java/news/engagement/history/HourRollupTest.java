@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -158,6 +159,24 @@ class HourRollupTest {
         assertThat(panel(H11 + 2 * 3600 + 600, DAY3 + 11 * 3600 - 1))
             .as("13:10 to 10:59:59 next day: 14:00 to 10:00, hours only").isNotEmpty()
             .isEqualTo(rowSums(clickhouse, H11 + 3 * 3600, DAY3 + 10 * 3600));
+
+        // Two days on, the copy's 2026-03-02 is dropped; an insert into its 11:00 found later (a catch-up)
+        // re-rolls that hour from the rows table.
+        clock.set(Instant.ofEpochSecond(DAY3 + 2 * 86_400 + 20 * 60));
+        for (int i = 0; i < 5 && !Long.toString(DAY3 + 2 * 86_400).equals(redis.get(RollupKeys.DAYS.next())); i++) {
+          await(rollup.round());
+        }
+        assertThat(redis.get(RollupKeys.COPY_FROM)).as("the copy keeps 03-03 on").isEqualTo(Long.toString(DAY3));
+        assertThat(count(clickhouse, RollupSchema.RECENT_TABLE, H11, DAY3)).as("03-02 dropped from the copy").isZero();
+        assertThat(count(clickhouse, Schema.ROWS_TABLE, H11, DAY3)).as("and kept in the rows").isPositive();
+        await(clickhouse.insertJsonEachRow(Schema.ROWS_TABLE, List.of(new JsonObject().put("article_id", articles.get(2))
+            .put("minute", H11 + 120).put("generation", 7).put("views", 11).put("likes", 1).put("shares", 0)
+            .put("previews", 2).put("version", 1_000))));
+        await(HourMarks.mark(connection.async(), RollupKeys.HOURS, List.of(H11 + 120), context));
+        List<String> beforeCatchUp = hours(clickhouse);
+        await(rollup.round());
+        assertSame(clickhouse, redis, "after an insert into an hour the copy no longer has");
+        assertThat(hours(clickhouse)).isNotEqualTo(beforeCatchUp);
       }
     } finally {
       clickhouse.close();
@@ -194,6 +213,12 @@ class HourRollupTest {
       assertThat(List.of(sums)).as(when + ": " + article + " against Redis")
           .isEqualTo(redisTotals(service, article).stream().map(String::valueOf).toList());
     }
+  }
+
+  private static long count(ClickHouseClient clickhouse, String table, long from, long to) {
+    return Long.parseLong(await(clickhouse.queryTabSeparated("SELECT count() FROM " + DATABASE + "." + table
+        + " WHERE minute >= toDateTime(" + from + ") AND minute < toDateTime(" + to + ") FORMAT TabSeparated"))
+        .get(0)[0]);
   }
 
   private static List<String> hours(ClickHouseClient clickhouse) {
