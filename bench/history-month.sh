@@ -63,10 +63,13 @@ if [ "${REUSE:-0}" != 1 ]; then # REUSE=1 (with KEEP=1 before): only the queries
   q "INSERT INTO $db.article_engagement_recent SELECT concat('article-', toString(a)) AS article_id, toDateTime($start + m * 60), toUInt64(0), (n * 7919) % 17, toInt64((n * 104729) % 3) - 1, (n * 31) % 5 = 0, (n * 13) % 7 = 0, toUInt64(1) FROM (SELECT number % $articles AS a, $minutes - $recent_minutes + intDiv(number, $articles) AS m, a * $minutes + m AS n FROM numbers($((articles * recent_minutes))))" \
     "max_threads=1&max_insert_block_size=4194304&max_block_size=1048576"
   echo "recent copy: $((articles * recent_minutes)) rows (the last $recent_days days) in $(( $(date +%s) - t1 )) s"
-  # The hours as the roll-up sums them, a day at a time (one version per row here, so no FINAL needed).
+  # The hours as the roll-up sums them: the rows' formulas summed per article and hour, 1 000 articles at a
+  # time (reading the rows table back a day at a time took ~3 minutes a day here).
   t1=$(date +%s)
-  for d in $(seq 0 $((days - 1))); do
-    q "INSERT INTO $db.article_engagement_hours SELECT toStartOfHour(minute) AS hour, article_id, sum(views), sum(likes), sum(shares), sum(previews), sum(version) FROM $db.article_engagement_rows WHERE minute >= toDateTime($((start + d * 86400))) AND minute < toDateTime($((start + d * 86400 + 86400))) GROUP BY hour, article_id" "max_threads=2"
+  chunk=1000
+  for c in $(seq 0 $(( (articles + chunk - 1) / chunk - 1 ))); do
+    n=$(( (articles - c * chunk < chunk ? articles - c * chunk : chunk) * minutes ))
+    q "INSERT INTO $db.article_engagement_hours SELECT toDateTime($start + intDiv(n % $minutes, 60) * 3600) AS hour, concat('article-', toString(intDiv(n, $minutes))) AS article_id, sum((n * 7919) % 17), sum(toInt64((n * 104729) % 3) - 1), sum((n * 31) % 5 = 0), sum((n * 13) % 7 = 0), count() FROM (SELECT number + $((c * chunk * minutes)) AS n FROM numbers($n)) GROUP BY hour, article_id" "max_threads=2"
   done
   q "INSERT INTO $db.article_engagement_days SELECT toStartOfDay(hour) AS day, article_id, sum(views), sum(likes), sum(shares), sum(previews), sum(version) FROM $db.article_engagement_hours GROUP BY day, article_id" "max_threads=2"
   q "INSERT INTO $db.article_engagement_rolled SELECT 'hour', toDateTime($start + number * 3600), toUInt64(1) FROM numbers($((days * 24)))"
