@@ -25,8 +25,8 @@ q() { # SQL [extra URL parameters]
   curl -sS --fail-with-body "$url/?${2:-}" --data-binary "$1"
 }
 
-parts() { # TABLE
-  q "SELECT count() FROM system.parts WHERE database = '$db' AND table = '$1' AND active FORMAT TSV"
+parts() { # TABLE: active parts beyond one per partition
+  q "SELECT count() - uniqExact(partition) FROM system.parts WHERE database = '$db' AND table = '$1' AND active FORMAT TSV"
 }
 merging() { # TABLE
   q "SELECT count() FROM system.merges WHERE database = '$db' AND table = '$1' FORMAT TSV"
@@ -49,16 +49,44 @@ if [ "${REUSE:-0}" != 1 ]; then # REUSE=1 (with KEEP=1 before): only the queries
   # Each shard's totals of its articles (about ARTICLES / SHARDS of them) in each minute.
   q "INSERT INTO $db.site_engagement_minutes SELECT toDateTime($start + intDiv(number, $shards) * 60), concat('e', toString(number % $shards), '.0'), toUInt64(0), toUInt64(intDiv($articles, $shards) * 8 + (number * 7919) % 17), toInt64(intDiv($articles, $shards) * ((number * 104729) % 3)) - intDiv($articles, $shards), intDiv($articles, $shards * 5), intDiv($articles, $shards * 7), toUInt64(1) FROM numbers($((minutes * shards)))"
   echo "site rows: $((minutes * shards)) ($shards shards x $minutes minutes) in $(( $(date +%s) - t1 )) s"
+
+  # The roll-up's tables (RollupSchema): the minute-ordered copy of the last RECENT_DAYS days (the very
+  # rows above, by the same formulas, in minute-major order, as the materialized view writes them), the
+  # hours and days of the whole range as the roll-up writes them, and the rolled periods.
+  recent_days=${RECENT_DAYS:-2}
+  q "CREATE TABLE $db.article_engagement_recent (article_id String, minute DateTime, generation UInt64, views UInt64, likes Int64, shares UInt64, previews UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMMDD(minute) ORDER BY (minute, article_id, generation)"
+  q "CREATE TABLE $db.article_engagement_hours (hour DateTime, article_id String, views UInt64, likes Int64, shares UInt64, previews UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(hour) ORDER BY (hour, article_id)"
+  q "CREATE TABLE $db.article_engagement_days (day DateTime, article_id String, views UInt64, likes Int64, shares UInt64, previews UInt64, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(day) ORDER BY (day, article_id)"
+  q "CREATE TABLE $db.article_engagement_rolled (period String, start DateTime, version UInt64) ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(start) ORDER BY (period, start)"
+  t1=$(date +%s)
+  recent_minutes=$((recent_days * 1440))
+  q "INSERT INTO $db.article_engagement_recent SELECT concat('article-', toString(a)) AS article_id, toDateTime($start + m * 60), toUInt64(0), (n * 7919) % 17, toInt64((n * 104729) % 3) - 1, (n * 31) % 5 = 0, (n * 13) % 7 = 0, toUInt64(1) FROM (SELECT number % $articles AS a, $minutes - $recent_minutes + intDiv(number, $articles) AS m, a * $minutes + m AS n FROM numbers($((articles * recent_minutes))))" \
+    "max_threads=1&max_insert_block_size=4194304&max_block_size=1048576"
+  echo "recent copy: $((articles * recent_minutes)) rows (the last $recent_days days) in $(( $(date +%s) - t1 )) s"
+  # The hours as the roll-up sums them: the rows' formulas summed per article and hour, 1 000 articles at a
+  # time (reading the rows table back a day at a time took ~3 minutes a day here).
+  t1=$(date +%s)
+  chunk=1000
+  for c in $(seq 0 $(( (articles + chunk - 1) / chunk - 1 ))); do
+    n=$(( (articles - c * chunk < chunk ? articles - c * chunk : chunk) * minutes ))
+    q "INSERT INTO $db.article_engagement_hours SELECT toDateTime($start + intDiv(n % $minutes, 60) * 3600) AS hour, concat('article-', toString(intDiv(n, $minutes))) AS article_id, sum((n * 7919) % 17), sum(toInt64((n * 104729) % 3) - 1), sum((n * 31) % 5 = 0), sum((n * 13) % 7 = 0), count() FROM (SELECT number + $((c * chunk * minutes)) AS n FROM numbers($n)) GROUP BY hour, article_id" "max_threads=2"
+  done
+  q "INSERT INTO $db.article_engagement_days SELECT toStartOfDay(hour) AS day, article_id, sum(views), sum(likes), sum(shares), sum(previews), sum(version) FROM $db.article_engagement_hours GROUP BY day, article_id" "max_threads=2"
+  q "INSERT INTO $db.article_engagement_rolled SELECT 'hour', toDateTime($start + number * 3600), toUInt64(1) FROM numbers($((days * 24)))"
+  q "INSERT INTO $db.article_engagement_rolled SELECT 'day', toDateTime($start + number * 86400), toUInt64(1) FROM numbers($days)"
+  echo "hours and days rolled from the rows in $(( $(date +%s) - t1 )) s"
 fi
 # Merged as a month of history would be: OPTIMIZE ... FINAL does nothing while a background merge runs,
-# so wait for those, then ask again until the month is one part.
-for table in article_engagement_rows site_engagement_minutes; do
+# so wait for those, then ask again until each partition is one part.
+for table in article_engagement_rows site_engagement_minutes article_engagement_recent article_engagement_hours article_engagement_days; do
   t1=$(date +%s)
-  while [ "$(parts $table)" -gt 1 ]; do
+  while [ "$(parts $table)" -gt 0 ]; do
     while [ "$(merging $table)" -gt 0 ]; do sleep 2; done
-    [ "$(parts $table)" -gt 1 ] && q "OPTIMIZE TABLE $db.$table FINAL"
+    for p in $(q "SELECT partition FROM system.parts WHERE database = '$db' AND table = '$table' AND active GROUP BY partition HAVING count() > 1 FORMAT TSV"); do
+      q "OPTIMIZE TABLE $db.$table PARTITION $p FINAL"
+    done
   done
-  echo "$table merged to one part in $(( $(date +%s) - t1 )) s"
+  echo "$table merged to one part per partition in $(( $(date +%s) - t1 )) s"
   q "SELECT '$table' AS name, sum(rows) AS total_rows, count() AS parts, formatReadableSize(sum(bytes_on_disk)) AS on_disk FROM system.parts WHERE database = '$db' AND table = '$table' AND active FORMAT TSVWithNames"
 done
 
@@ -67,6 +95,15 @@ to="toDateTime($((start + days * 86400)))"
 last_hour="toDateTime($((start + days * 86400 - 3600)))"
 last_day="toDateTime($((start + days * 86400 - 86400)))"
 article="'article-4242'"
+# The top-articles panel as the dashboard has it, its Grafana macros substituted: a 30-day range that is
+# not hour-aligned (13 head hours, 28 days, 10 tail hours), and the last 24 hours (hours only).
+panel_sql=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([p for p in d["panels"] if p["id"] == 4][0]["targets"][0]["rawSql"])' "$(dirname "$0")/../dashboards/editorial-traffic.json")
+panel() { # FROM TO (epoch seconds)
+  local s=${panel_sql//\$__fromTime/toDateTime($1)}
+  s=${s//\$__toTime/toDateTime($2)}
+  echo "${s//engagement./$db.}"
+}
+roll_hour=$((start + days * 86400 - 3 * 3600))
 declare -a names=(
   "timeseries: one article, ${days} days, hourly (Schema.timeseries)"
   "per-article panel: table FINAL, article_id = and minute range"
@@ -78,6 +115,11 @@ declare -a names=(
   "site panel Views per minute, ${days} days, 30-minute points"
   "site panel Views per minute, last 24 h, 1-minute points"
   "site panel Totals, last hour"
+  "top-articles panel, ${days} days not hour-aligned (hours + days tables)"
+  "top-articles panel, last 24 h (hours table)"
+  "roll-up of one hour, all articles (RollupSchema.rollHour SELECT, minute-ordered copy FINAL)"
+  "the same hour from the rows table FINAL (what the copy avoids)"
+  "roll-up of one day from the hours (RollupSchema.rollDay SELECT)"
 )
 declare -a sqls=(
   "SELECT intDiv(toUInt32(minute), 3600) * 3600 AS t, sum(views), sum(likes), sum(shares), sum(previews) FROM $db.article_engagement_rows FINAL WHERE article_id = $article AND minute >= $from AND minute < $to GROUP BY t ORDER BY t"
@@ -90,6 +132,11 @@ declare -a sqls=(
   "SELECT toDateTime(intDiv(toUInt32(minute), 1800) * 1800) AS time, sum(views) * 60 / 1800 FROM $db.site_engagement_minutes FINAL WHERE minute >= $from AND minute <= $to GROUP BY time ORDER BY time"
   "SELECT toDateTime(intDiv(toUInt32(minute), 60) * 60) AS time, sum(views) FROM $db.site_engagement_minutes FINAL WHERE minute >= $last_day AND minute <= $to GROUP BY time ORDER BY time"
   "SELECT sum(views), sum(likes), sum(shares), sum(previews) FROM $db.site_engagement_minutes FINAL WHERE minute >= $last_hour AND minute <= $to"
+  "$(panel $((start + 37800)) $((start + days * 86400 - 48600)))"
+  "$(panel $((start + days * 86400 - 86400 - 1800)) $((start + days * 86400 - 1800)))"
+  "SELECT article_id, sum(views), sum(likes), sum(shares), sum(previews), sum(version) FROM $db.article_engagement_recent FINAL WHERE minute >= toDateTime($roll_hour) AND minute < toDateTime($((roll_hour + 3600))) GROUP BY article_id"
+  "SELECT article_id, sum(views), sum(likes), sum(shares), sum(previews), sum(version) FROM $db.article_engagement_rows FINAL WHERE minute >= toDateTime($roll_hour) AND minute < toDateTime($((roll_hour + 3600))) GROUP BY article_id"
+  "SELECT article_id, sum(views), sum(likes), sum(shares), sum(previews), sum(version) FROM $db.article_engagement_hours FINAL WHERE hour >= toDateTime($((start + days * 86400 - 86400))) AND hour < toDateTime($((start + days * 86400))) GROUP BY article_id"
 )
 ids=()
 for i in "${!sqls[@]}"; do
@@ -103,6 +150,16 @@ echo "| --- | --- | --- | --- | --- |"
 for i in "${!sqls[@]}"; do
   q "SELECT concat('| ${names[$i]} | ', toString(read_rows), ' | ', formatReadableSize(read_bytes), ' | ', toString(query_duration_ms), ' ms | ', formatReadableSize(memory_usage), ' |') FROM system.query_log WHERE query_id = ${ids[$i]} AND type = 2 FORMAT TSVRaw"
 done
+# Exact: the panel over whole rolled hours equals the rows' FINAL sums over the same range (the 30-day
+# top 25 above, here over the range the panel states), and the copy's hour equals the rows' hour.
+a=$((start + 39600)); b=$((start + days * 86400 - 50400))
+same() { # NAME SQL SQL
+  if [ "$(q "$2 FORMAT TSV" | md5sum)" = "$(q "$3 FORMAT TSV" | md5sum)" ]; then echo "same: $1"; else echo "DIFFERENT: $1"; fi
+}
+same "panel, ${days} days, against the rows' FINAL sums over the range it states" \
+  "SELECT article, views, likes, shares, previews FROM ($(panel $((start + 37800)) $((start + days * 86400 - 48600))))" \
+  "SELECT article_id AS article, sum(views) AS views, sum(likes) AS likes, sum(shares) AS shares, sum(previews) AS previews FROM $db.article_engagement_rows FINAL WHERE minute >= toDateTime($a) AND minute < toDateTime($b) GROUP BY article_id ORDER BY views DESC, article_id LIMIT 25"
+same "one hour rolled from the copy, against the rows" "${sqls[12]} ORDER BY article_id" "${sqls[13]} ORDER BY article_id"
 if [ "${KEEP:-0}" != 1 ]; then
   q "DROP DATABASE $db"
 fi

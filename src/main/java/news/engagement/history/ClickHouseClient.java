@@ -142,6 +142,23 @@ public final class ClickHouseClient {
         && (message.contains("Watching task") || message.contains("Distributed DDL task"));
   }
 
+  /**
+   * Runs an {@code INSERT ... SELECT} (or {@code INSERT ... VALUES}) in the database; into a Distributed
+   * table it answers only once every shard has its rows, as the flusher's inserts do.
+   */
+  public Future<Void> insertSelect(String sql) {
+    return insertSelect(sql, Duration.ofMillis(timeoutMillis));
+  }
+
+  /** {@link #insertSelect(String)} with its own timeout, for a statement known to read much. */
+  public Future<Void> insertSelect(String sql, Duration timeout) {
+    HttpRequest<Buffer> request = request(sql, true).timeout(timeout.toMillis());
+    if (cluster.isPresent()) {
+      request.addQueryParam("insert_distributed_sync", "1");
+    }
+    return send(request, Buffer.buffer()).mapEmpty();
+  }
+
   /** Inserts rows into a table of the database in JSONEachRow format, in one INSERT. */
   public Future<Void> insertJsonEachRow(String table, List<JsonObject> rows) {
     if (rows.isEmpty()) {

@@ -81,6 +81,26 @@ public final class ClickHouseLayout {
         + " AS " + select;
   }
 
+  /**
+   * A materialized view that copies every insert into {@code source} into {@code target} (same columns):
+   * on one server between the two tables; on a cluster on every node, between the local tables, so
+   * each shard copies its own rows.
+   */
+  public String createCopyView(String database, String view, String source, String target, String columns) {
+    String db = Schema.identifier(database);
+    String suffix = cluster == null ? "" : LOCAL_SUFFIX;
+    return "CREATE MATERIALIZED VIEW IF NOT EXISTS " + db + "." + Schema.identifier(view) + onCluster() + " TO " + db
+        + "." + Schema.identifier(target) + suffix + " AS SELECT " + columns + " FROM " + db + "."
+        + Schema.identifier(source) + suffix;
+  }
+
+  /** Drops one partition of a table (its local table on every node of a cluster); nothing when it has none. */
+  public String dropPartition(String database, String table, String partition) {
+    String suffix = cluster == null ? "" : LOCAL_SUFFIX;
+    return "ALTER TABLE " + Schema.identifier(database) + "." + Schema.identifier(table) + suffix + onCluster()
+        + " DROP PARTITION " + partition;
+  }
+
   /** Drops a view (on every node of a cluster); nothing when it does not exist. */
   public String dropView(String database, String view) {
     return "DROP TABLE IF EXISTS " + Schema.identifier(database) + "." + Schema.identifier(view) + onCluster();

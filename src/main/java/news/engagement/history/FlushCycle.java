@@ -230,7 +230,8 @@ final class FlushCycle {
    * The snapshot's rows in bounded, streamed INSERTs, one after the other: article rows, then source
    * rows, then the shards' site totals, each table in bodies of at most {@link Limits#rowsPerInsert} rows
    * and {@link Limits#bytesPerInsert} bytes, encoded piece by piece on a worker ({@link JsonLinesBody}).
-   * Absolute values with versions, so repeating any of them changes nothing. Answers the article rows sent.
+   * Absolute values with versions, so repeating any of them changes nothing. Then marks the rolled hours
+   * the rows changed for a re-roll ({@link HourMarks}). Answers the article rows sent.
    */
   Future<Integer> insert(Snapshot snapshot) {
     List<HistoryRow> rows = snapshot.rows();
@@ -240,6 +241,9 @@ final class FlushCycle {
     return stream(Schema.ROWS_TABLE, rows, 0, HistoryRow::appendJsonLine)
         .compose(v -> stream(SourcesSchema.ROWS_TABLE, sources, 0, SourceRow::appendJsonLine))
         .compose(v -> stream(Schema.SITE_TABLE, site, 0, SiteRow::appendJsonLine))
+        // Hours already rolled up that these rows changed are rolled again (RollupKeys, HourRollup).
+        .compose(v -> HourMarks.mark(redis, RollupKeys.HOURS, snapshot.minutes().stream()
+            .filter(m -> !m.rows().isEmpty()).map(Minute::epochSecond).toList(), context))
         .map(v -> rows.size());
   }
 

@@ -30,7 +30,9 @@ public final class History {
   private final SchemaInstaller schema;
   private final MinuteFlusher flusher;
   private final TimeseriesHandler timeseries;
+  private final RollupLoop rollup;
   private String flusherDeployment;
+  private String rollupDeployment;
 
   public History(Vertx vertx, Config config, RedisClusterAsyncCommands<String, String> redis, Keys keys,
       MeterRegistry registry, Clock clock) {
@@ -50,13 +52,17 @@ public final class History {
     this.flusher = new MinuteFlusher(redis, keys, clickhouse, schema::installed, new FlushMetrics(registry), clock,
         interval, instanceId);
     this.timeseries = new TimeseriesHandler(clickhouse, clock);
+    this.rollup = new RollupLoop(redis, keys, clickhouse, schema::installed, clock, interval);
   }
 
   /** Starts creating the schema (retried in the background) and the flusher; completes without ClickHouse. */
   public Future<Void> start() {
     schema.start();
-    return Background.deploy(vertx, flusher).map(id -> {
+    return Background.deploy(vertx, flusher).compose(id -> {
       flusherDeployment = id;
+      return Background.deploy(vertx, rollup);
+    }).map(id -> {
+      rollupDeployment = id;
       return null;
     });
   }
@@ -83,7 +89,9 @@ public final class History {
   /** One final flush (after the batcher drained), then closes the ClickHouse client. Never fails. */
   public Future<Void> stop() {
     schema.stop();
-    Future<Void> undeploy = flusherDeployment == null ? Future.succeededFuture() : vertx.undeploy(flusherDeployment);
+    Future<Void> undeploy = (rollupDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(rollupDeployment))
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> flusherDeployment == null ? Future.succeededFuture() : vertx.undeploy(flusherDeployment));
     return undeploy.recover(err -> {
       LOG.warn("Stopping the minute flusher failed: {}", err.getMessage());
       return Future.succeededFuture();

@@ -91,7 +91,8 @@ final class SchemaInstaller {
             .compose(v -> finishMigration(db)) : Future.succeededFuture())
         .compose(v -> clickhouse.execute(Schema.createView(single, db)))
         .compose(v -> run(Schema.createSiteTable(single, db)))
-        .compose(v -> run(SourcesSchema.create(single, db)));
+        .compose(v -> run(SourcesSchema.create(single, db)))
+        .compose(v -> run(RollupSchema.create(single, db)));
   }
 
   /**
@@ -106,7 +107,8 @@ final class SchemaInstaller {
         .compose(v -> clickhouse.execute(Schema.createView(layout, db)))
         .compose(v -> run(Schema.createSiteTable(layout, db)))
         .compose(v -> expectEngine(layout, db, Schema.SITE_TABLE))
-        .compose(v -> run(SourcesSchema.create(layout, db)));
+        .compose(v -> run(SourcesSchema.create(layout, db)))
+        .compose(v -> run(RollupSchema.create(layout, db)));
   }
 
   private Future<Void> run(java.util.List<String> statements) {

@@ -10,10 +10,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import news.engagement.counting.Keys;
+import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
 
 /** Traffic, sums and waiting, shared by the history tests. Test threads only. */
@@ -112,6 +114,24 @@ final class HistoryTesting {
       n += redis.zcard(keys.dirtyMinutes(shard));
     }
     return n;
+  }
+
+  /** One flush by hand: read, insert (which marks rolled hours it changed), acknowledge. */
+  static void flush(FlushCycle cycle) {
+    FlushCycle.Snapshot snapshot = RunningService.await(cycle.read());
+    RunningService.await(cycle.insert(snapshot));
+    RunningService.await(cycle.ack(snapshot));
+  }
+
+  /** Runs traffic whose batches are stamped at {@code when} (the batcher's clock), then restores the clock. */
+  static void at(MutableClock clock, Instant when, Runnable traffic) {
+    Instant now = clock.instant();
+    clock.set(when);
+    try {
+      traffic.run();
+    } finally {
+      clock.set(now);
+    }
   }
 
   static void await(String what, Duration limit, BooleanSupplier condition) {

@@ -1,6 +1,8 @@
 package news.engagement.history;
 
 import static news.engagement.history.HistoryTesting.article;
+import static news.engagement.history.HistoryTesting.at;
+import static news.engagement.history.HistoryTesting.flush;
 import static news.engagement.history.HistoryTesting.dirtyMinutes;
 import static news.engagement.history.HistoryTesting.redisTotals;
 import static news.engagement.history.HistoryTesting.traffic;
@@ -124,23 +126,6 @@ class SiteTotalsTest {
     } finally {
       clickhouse.close();
       await(vertx.close());
-    }
-  }
-
-  private static void flush(FlushCycle cycle) {
-    FlushCycle.Snapshot snapshot = await(cycle.read());
-    await(cycle.insert(snapshot));
-    await(cycle.ack(snapshot));
-  }
-
-  /** Runs traffic whose batches are stamped at {@code when} (the batcher's clock), then restores the clock. */
-  private static void at(MutableClock clock, Instant when, Runnable traffic) {
-    Instant now = clock.instant();
-    clock.set(when);
-    try {
-      traffic.run();
-    } finally {
-      clock.set(now);
     }
   }
 

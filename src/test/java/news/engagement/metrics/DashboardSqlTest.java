@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import news.engagement.conversions.ConversionSchema;
+import news.engagement.history.RollupSchema;
 import news.engagement.history.Schema;
 import news.engagement.presence.Presence;
 import news.engagement.history.SourcesSchema;
@@ -37,6 +38,10 @@ class DashboardSqlTest {
   @BeforeAll
   static void schemaAndRows() throws Exception {
     for (String statement : Schema.create(TestStores.clickhouseLayout(), DB)) {
+      sql(statement);
+    }
+    // The roll-up's tables, before any row: the rows below reach its minute-ordered copy through the view.
+    for (String statement : RollupSchema.create(TestStores.clickhouseLayout(), DB)) {
       sql(statement);
     }
     // (article, minute, views, likes, shares, previews, version); the first POPULAR row is replaced by
@@ -93,6 +98,13 @@ class DashboardSqlTest {
         + "('" + QUIET + "', '2026-02-07 10:06:00', 'outbound', 'youtube.com', 5, 4), "
         + "('" + QUIET + "', '2026-02-07 10:06:00', 'outbound', 't.me', 1, 4), "
         + "('" + QUIET + "', '2026-02-07 12:00:00', 'outbound', 'other', 50, 5)");
+
+    // The hours 10:00 and 12:00 rolled up as the roll-up does it, and recorded as rolled: what the
+    // top-articles panel reads for the range 10:00 to 11:00 (12:00 lies outside it).
+    for (long hour : new long[] {FROM.getEpochSecond(), FROM.getEpochSecond() + 7200}) {
+      sql(RollupSchema.rollHour(DB, hour));
+      sql(RollupSchema.rolled(DB, "hour", hour, 1));
+    }
   }
 
   @Test
@@ -167,6 +179,9 @@ class DashboardSqlTest {
     assertThat(number(rows.getJsonObject(0), "views")).isEqualTo(12);
     assertThat(number(rows.getJsonObject(0), "likes")).isEqualTo(1);
     assertThat(number(rows.getJsonObject(1), "views")).as("the row outside the range is not counted").isEqualTo(3);
+    assertThat(rows.getJsonObject(0).getString("from_utc")).as("the range it sums, as it states it")
+        .isEqualTo("2026-02-07 10:00:00");
+    assertThat(rows.getJsonObject(0).getString("until_utc")).isEqualTo("2026-02-07 11:00:00");
   }
 
   @Test

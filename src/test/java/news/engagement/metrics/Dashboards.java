@@ -19,13 +19,13 @@ import java.util.stream.Stream;
  * into what Grafana sends: PromQL with its interval variables replaced, ClickHouse SQL with the
  * plugin's macros expanded.
  */
-final class Dashboards {
+public final class Dashboards {
   static final Path DIR = Path.of("dashboards");
   static final String PROMETHEUS_TYPE = "prometheus";
   static final String CLICKHOUSE_TYPE = "grafana-clickhouse-datasource";
 
   /** One query of one panel. */
-  record Query(String dashboard, String panel, String datasourceType, String datasourceUid, String text) {
+  public record Query(String dashboard, String panel, String datasourceType, String datasourceUid, String text) {
     @Override
     public String toString() {
       return dashboard + " / " + panel + ": " + text;
@@ -99,7 +99,7 @@ final class Dashboards {
     return queries().stream().filter(q -> PROMETHEUS_TYPE.equals(q.datasourceType())).toList();
   }
 
-  static List<Query> clickhouseQueries() {
+  public static List<Query> clickhouseQueries() {
     return queries().stream().filter(q -> CLICKHOUSE_TYPE.equals(q.datasourceType())).toList();
   }
 
@@ -137,7 +137,7 @@ final class Dashboards {
    * SQL as the ClickHouse plugin sends it: macros expanded as the plugin does, the article variable
    * quoted, the interval 60 s, and the dashboards' database replaced by the test's own.
    */
-  static String clickhouseForEvaluation(String sql, String database, long fromEpochSecond, long toEpochSecond,
+  public static String clickhouseForEvaluation(String sql, String database, long fromEpochSecond, long toEpochSecond,
       String article) {
     String from = "toDateTime(" + fromEpochSecond + ")";
     String to = "toDateTime(" + toEpochSecond + ")";
