@@ -155,6 +155,9 @@ public final class ClickHouseClient {
     HttpRequest<Buffer> request = request(sql, true).timeout(timeout.toMillis());
     if (cluster.isPresent()) {
       request.addQueryParam("insert_distributed_sync", "1");
+      // Read each shard from its first healthy replica, the one a Distributed insert writes to (internal
+      // replication): a roll-up reading the other replica could miss rows it has not fetched yet.
+      request.addQueryParam("load_balancing", "in_order");
     }
     return send(request, Buffer.buffer()).mapEmpty();
   }
