@@ -90,7 +90,7 @@ public record Config(
         vars.duration("TOP_LISTS_REFRESH", Duration.ofSeconds(2)),
         vars.durationOrZero("READ_CACHE_TTL", Duration.ofSeconds(1)),
         vars.durationOrZero("READ_CACHE_MAX_STALE", Duration.ofSeconds(4)),
-        vars.durationOrZero("READ_CACHE_MAX_WAIT", Duration.ofMillis(10)),
+        vars.durationOrZero("READ_CACHE_MAX_WAIT", Duration.ofMillis(5)),
         vars.intBetween("REDIS_WAIT_REPLICAS", 1, 0, 1),
         vars.nonNegativeInt("MAX_VIEWS_PER_ADDRESS", 500),
         vars.secret("VISITOR_SECRET", MIN_SECRET_BYTES),

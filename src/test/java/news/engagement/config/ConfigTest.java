@@ -30,7 +30,7 @@ class ConfigTest {
     assertThat(c.flushInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.readCacheTtl()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.readCacheMaxStale()).isEqualTo(Duration.ofSeconds(4));
-    assertThat(c.readCacheMaxWait()).isEqualTo(Duration.ofMillis(10));
+    assertThat(c.readCacheMaxWait()).isEqualTo(Duration.ofMillis(5));
     assertThat(c.editorToken()).isEmpty();
     assertThat(c.corsOrigins()).isEmpty();
     assertThat(c.trustedProxies()).isEmpty();
