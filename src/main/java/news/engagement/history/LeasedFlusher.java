@@ -48,9 +48,7 @@ public abstract class LeasedFlusher extends VerticleBase {
   private final String owner = UUID.randomUUID().toString();
   private final String leaseTtl;
 
-  private boolean stopping;
-  private long timer = -1;
-  private Future<Void> running;
+  private Rounds rounds;
   private String lastFailure;
 
   /**
@@ -98,31 +96,16 @@ public abstract class LeasedFlusher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    arm();
+    rounds = new Rounds(vertx, intervalMillis, this::tick);
+    rounds.start();
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    Future<Void> current = running != null ? running : Future.succeededFuture();
+    Future<Void> current = rounds.stop();
     return current.compose(v -> tick()).compose(v -> lease("release")).<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
-  }
-
-  private void arm() {
-    timer = vertx.setTimer(intervalMillis, id -> {
-      timer = -1;
-      running = tick().onComplete(ar -> {
-        running = null;
-        if (!stopping) {
-          arm();
-        }
-      });
-    });
   }
 
   /** A round run now on the flusher's own context (a repeat of a timer's round is harmless). */

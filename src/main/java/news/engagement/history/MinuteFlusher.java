@@ -34,9 +34,7 @@ public final class MinuteFlusher extends VerticleBase {
 
   // Owned by this verticle's context.
   private FlushCycle cycle;
-  private long timer = -1;
-  private Future<Void> running;
-  private boolean stopping;
+  private Rounds rounds;
   private long retryAtNanos;
   private long backoffMillis;
   private String lastFailure;
@@ -63,31 +61,15 @@ public final class MinuteFlusher extends VerticleBase {
   @Override
   public Future<?> start() {
     cycle = new FlushCycle(redis, keys, clickhouse, clock, context, FlushCycle.Limits.DEFAULT, metrics::body);
-    arm();
+    rounds = new Rounds(vertx, intervalMillis, this::tick);
+    rounds.start();
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    Future<Void> current = running != null ? running : Future.succeededFuture();
+    Future<Void> current = rounds.stop();
     return current.compose(v -> finalFlush());
-  }
-
-  private void arm() {
-    timer = vertx.setTimer(intervalMillis, id -> {
-      timer = -1;
-      running = tick().onComplete(ar -> {
-        running = null;
-        if (!stopping) {
-          arm();
-        }
-      });
-    });
   }
 
   private Future<Void> tick() {

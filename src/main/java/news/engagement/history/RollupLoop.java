@@ -36,9 +36,7 @@ final class RollupLoop extends VerticleBase {
   private final String leaseTtl;
 
   private HourRollup rollup;
-  private boolean stopping;
-  private long timer = -1;
-  private Future<Void> running;
+  private Rounds rounds;
   private String lastFailure;
 
   RollupLoop(RedisClusterAsyncCommands<String, String> redis, Keys keys, ClickHouseClient clickhouse,
@@ -55,30 +53,15 @@ final class RollupLoop extends VerticleBase {
   @Override
   public Future<?> start() {
     rollup = new HourRollup(redis, keys, clickhouse, clock, context);
-    arm();
+    rounds = new Rounds(vertx, intervalMillis, this::round);
+    rounds.start();
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-    Future<Void> current = running != null ? running : Future.succeededFuture();
+    Future<Void> current = rounds.stop();
     return current.compose(v -> lease("release")).<Void>mapEmpty().recover(err -> Future.succeededFuture());
-  }
-
-  private void arm() {
-    timer = vertx.setTimer(intervalMillis, id -> {
-      timer = -1;
-      running = round().onComplete(ar -> {
-        running = null;
-        if (!stopping) {
-          arm();
-        }
-      });
-    });
   }
 
   /** Never fails. */
