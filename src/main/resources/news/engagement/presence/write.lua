@@ -75,15 +75,33 @@ local function admit(zset, levelKey, i, n, refresh)
       card = redis.call('ZCARD', zset)
     end
   end
-  while card > cap do
-    level = level + 1
-    raised = true
-    for _, member in ipairs(redis.call('ZRANGE', zset, 0, -1)) do
-      if sample(member) < level then
-        redis.call('ZREM', zset, member)
+  if card > cap then
+    -- One pass: the lowest level that keeps at most cap members, and those below it removed with a few
+    -- ZREMs of many members (one ZREM per member was most of a busy article's Redis time when it rose).
+    local members = redis.call('ZRANGE', zset, 0, -1)
+    local bySample, kept = {}, 0
+    for _, member in ipairs(members) do
+      local s = sample(member)
+      if s >= level then
+        bySample[s] = (bySample[s] or 0) + 1
+        kept = kept + 1
       end
     end
-    card = redis.call('ZCARD', zset)
+    while kept > cap do
+      kept = kept - (bySample[level] or 0)
+      level = level + 1
+      raised = true
+    end
+    local gone = {}
+    for _, member in ipairs(members) do
+      if sample(member) < level then
+        gone[#gone + 1] = member
+      end
+    end
+    for from = 1, #gone, CHUNK do
+      redis.call('ZREM', zset, unpack(gone, from, math.min(from + CHUNK - 1, #gone)))
+    end
+    card = kept
   end
   if level > 0 and (raised or card * 2 > cap) then
     redis.call('SET', levelKey, level, 'EX', 120)
