@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes accepted events from any thread without waiting, and applies them to Redis in batches, one
- * script call per shard ({@link Keys}): after the batch interval, at once when a batch is full, and
- * right after a shard's previous batch when events wait. Each shard has one batch in flight at a time,
+ * script call per shard ({@link Keys}): a shard's batch goes once it is full or once its oldest event has
+ * waited the batch interval, so an event waits at most about one interval (more only while Redis is busy
+ * with the server's previous batch, or away). A shard is not sent again as soon as its previous batch
+ * returns: in long-tail traffic a script's cost is mostly per article and call, so calls sent back to back
+ * would make many small ones and Redis would spend its time on their per-article work (docs/benchmarks.md,
+ * "batches by age"). Each shard has one batch in flight at a time,
  * numbered in order, so likes and unlikes keep their order and the shard's watermark makes a re-sent
  * batch a no-op. A batch that fails transiently (connection, timeout, failover) is retried unchanged;
  * one that Redis refuses deterministically (a foreign key of the wrong type, a script error) is split
@@ -59,6 +63,7 @@ public final class Batcher extends VerticleBase {
   private final EngagementMetrics metrics;
   private final Clock clock;
   private final long intervalMillis;
+  private final long intervalNanos;
   /** The limits as the batch script applies them (see {@link AddressAllowance}). */
   private final Limits limits;
   private final AddressAllowance allowance;
@@ -71,6 +76,11 @@ public final class Batcher extends VerticleBase {
   private final AtomicInteger pending = new AtomicInteger();
   /** Events in {@link #queue}; ConcurrentLinkedQueue.size() walks the whole queue. */
   private final AtomicInteger queued = new AtomicInteger();
+  /**
+   * System.nanoTime() when the queue last went from empty to one event: the arrival of the oldest queued
+   * event, or earlier (a lane then sends sooner, never later than the interval).
+   */
+  private volatile long queuedSinceNanos = System.nanoTime();
 
   // Owned by this verticle's context.
   private final Lane[] lanes;
@@ -91,6 +101,8 @@ public final class Batcher extends VerticleBase {
   private final long seenRefreshNanos;
   private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
   private long timerId = -1;
+  /** System.nanoTime() at which the armed timer fires. */
+  private long timerDueNanos;
   private int inFlight;
   /** The lane the next pump looks at first, so that under the in-flight cap every shard gets its turn. */
   private int firstLane;
@@ -100,6 +112,8 @@ public final class Batcher extends VerticleBase {
   private static final class Lane {
     final int shard;
     final ArrayDeque<Countable> waiting = new ArrayDeque<>();
+    /** System.nanoTime() when the oldest event in {@link #waiting} arrived (routed to this lane). */
+    long oldestNanos;
     /** Parts of a batch split after a deterministic failure: sent before anything new. */
     final ArrayDeque<Batch> ahead = new ArrayDeque<>();
     Batch current;
@@ -131,6 +145,7 @@ public final class Batcher extends VerticleBase {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.intervalMillis = interval.toMillis();
+    this.intervalNanos = interval.toNanos();
     this.limits = AddressAllowance.forScript(Objects.requireNonNull(limits, "limits"));
     this.allowance = new AddressAllowance(limits);
     this.seenRefreshNanos = Batch.seenRefresh(limits.dedupWindow()).toNanos();
@@ -155,7 +170,11 @@ public final class Batcher extends VerticleBase {
       return false;
     }
     queue.add(event);
-    if (queued.incrementAndGet() == maxBatch && context != null) {
+    int queuedNow = queued.incrementAndGet();
+    if (queuedNow == 1) {
+      queuedSinceNanos = System.nanoTime();
+    }
+    if (queuedNow == maxBatch && context != null) {
       context.runOnContext(v -> pump());
     }
     return true;
@@ -177,7 +196,7 @@ public final class Batcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    arm();
+    arm(System.nanoTime());
     return Future.succeededFuture();
   }
 
@@ -199,13 +218,28 @@ public final class Batcher extends VerticleBase {
     });
   }
 
-  private void arm() {
-    if (timerId < 0) {
-      timerId = vertx.setTimer(intervalMillis, id -> {
-        timerId = -1;
-        pump();
-      });
+  /** Sets the timer for the next lane due (at most one interval ahead), sooner than an armed one if need be. */
+  private void arm(long now) {
+    long due = now + intervalNanos;
+    if (queued.get() > 0) {
+      due = Math.min(due, queuedSinceNanos + intervalNanos);
     }
+    for (Lane lane : lanes) {
+      if (!lane.inFlight && lane.current == null && lane.ahead.isEmpty() && !lane.waiting.isEmpty()) {
+        due = Math.min(due, lane.oldestNanos + intervalNanos);
+      }
+    }
+    if (timerId >= 0) {
+      if (timerDueNanos - due < TimeUnit.MILLISECONDS.toNanos(1)) {
+        return;
+      }
+      vertx.cancelTimer(timerId);
+    }
+    timerDueNanos = due;
+    timerId = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - now)), id -> {
+      timerId = -1;
+      pump();
+    });
   }
 
   /** Routes queued events to their shards and sends every idle shard's next batch. */
@@ -213,12 +247,17 @@ public final class Batcher extends VerticleBase {
     Countable e;
     int routed = 0;
     long nowMillis = clock.millis();
+    long now = System.nanoTime();
+    long since = queuedSinceNanos;
     while ((e = queue.poll()) != null) {
-      lanes[keys.shardOf(e.article())].waiting.add(allowance.admit(e, nowMillis));
+      Lane lane = lanes[keys.shardOf(e.article())];
+      if (lane.waiting.isEmpty()) {
+        lane.oldestNanos = since;
+      }
+      lane.waiting.add(allowance.admit(e, nowMillis));
       routed++;
     }
     queued.addAndGet(-routed);
-    long now = System.nanoTime();
     int cap = SCRIPTS_PER_SERVER * redis.servers();
     for (int i = 0; i < lanes.length && inFlight < cap; i++) {
       Lane lane = lanes[(firstLane + i) % lanes.length];
@@ -226,7 +265,7 @@ public final class Batcher extends VerticleBase {
         continue;
       }
       if (lane.current == null) {
-        lane.current = lane.ahead.isEmpty() ? next(lane) : lane.ahead.poll();
+        lane.current = lane.ahead.isEmpty() ? (ready(lane, now) ? next(lane) : null) : lane.ahead.poll();
       }
       if (lane.current != null && lane.backoff.due(now)) {
         send(lane, clock.millis());
@@ -236,8 +275,13 @@ public final class Batcher extends VerticleBase {
     if (drained != null && pending.get() == 0) {
       drained.tryComplete();
     } else {
-      arm();
+      arm(now);
     }
+  }
+
+  /** A lane's waiting events make a batch now: a full one, one whose oldest event has waited the interval, or the drain. */
+  private boolean ready(Lane lane, long now) {
+    return lane.waiting.size() >= maxBatch || now - lane.oldestNanos >= intervalNanos || drained != null;
   }
 
   private Batch next(Lane lane) {
