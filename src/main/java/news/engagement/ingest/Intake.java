@@ -27,6 +27,7 @@ public final class Intake {
   private final PageViews pages;
   private final Attribution attribution;
   private final EventValidator.Rules rules;
+  private final ArticleIds articles = new ArticleIds();
 
   public Intake(AgentClassifier agents, VisitorIds visitors, Batcher batcher, EngagementMetrics metrics) {
     this(agents, visitors, batcher, metrics, Attention.NONE);
@@ -108,13 +109,14 @@ public final class Intake {
     String network = event.network() == null ? null : event.network().wireName();
     String address = type == CountedType.VIEW ? address(sender) : "";
     String source = type == CountedType.VIEW ? attribution.label(event.url(), event.referrer()) : "";
-    if (!batcher.offer(new Countable(type, event.article(), visitor, network, address, source))) {
+    String article = articles.of(event.article());
+    if (!batcher.offer(new Countable(type, article, visitor, network, address, source))) {
       metrics.dropped(DropReason.OVERLOAD, 1);
       return Outcome.OVERLOAD;
     }
     if (type == CountedType.VIEW) {
-      attention.viewed(event.article(), visitor);
-      pages.viewed(event.article(), event.url());
+      attention.viewed(article, visitor);
+      pages.viewed(article, event.url());
     }
     return Outcome.TAKEN;
   }

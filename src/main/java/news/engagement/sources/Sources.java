@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import news.engagement.Room;
 import news.engagement.config.Site;
 import news.engagement.counting.Keys;
@@ -28,7 +29,9 @@ import news.engagement.redis.RedisStore;
  * without sources.
  */
 public final class Sources implements Room, TopSources {
+  private static final int MAX_LABELS = 10_000;
   private final SourceClassifier classifier;
+  private final Map<Source, String> labels = new ConcurrentHashMap<>();
   private final SourceReads reads;
   private final SourcesHandler handler;
 
@@ -52,7 +55,23 @@ public final class Sources implements Room, TopSources {
 
   @Override
   public Attribution attribution() {
-    return (url, referrer) -> classifier.classify(url, referrer).label();
+    return (url, referrer) -> label(classifier.classify(url, referrer));
+  }
+
+  /**
+   * The source's label, one String per source rather than one per view: a view waits in the batcher with
+   * it (docs/benchmarks.md, "ingest profile"). Bounded like the classifier's own cache.
+   */
+  private String label(Source source) {
+    String label = labels.get(source);
+    if (label == null) {
+      if (labels.size() >= MAX_LABELS) {
+        labels.clear();
+      }
+      label = source.label();
+      labels.put(source, label);
+    }
+    return label;
   }
 
   /** Read live for the articles asked (not cached: the now list and the article view are read live too). */
