@@ -28,6 +28,9 @@ final class Slice {
   private final Map<Long, Map<String, Map<String, Integer>>> engaged = new LinkedHashMap<>();
   /** Per article and pinging visitor its read depth code ({@link ReadDepth#code}). */
   private final Map<String, Map<String, Integer>> depth = new HashMap<>();
+  /** The last moment {@link #millis} wrote, and its text. */
+  private long lastMillis = Long.MIN_VALUE;
+  private String lastMillisText;
 
   Slice(int shard) {
     this.shard = shard;
@@ -140,12 +143,21 @@ final class Slice {
     return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
   }
 
-  private static void pairs(List<String> args, Map<String, Long> members) {
+  private void pairs(List<String> args, Map<String, Long> members) {
     args.add(Integer.toString(members.size()));
     members.forEach((member, at) -> {
       args.add(member);
-      args.add(Long.toString(at));
+      args.add(millis(at));
     });
+  }
+
+  /** A sighting's moment as text; sightings in insertion order share their millisecond in bursts, so one string each. */
+  private String millis(long at) {
+    if (at != lastMillis) {
+      lastMillis = at;
+      lastMillisText = Long.toString(at);
+    }
+    return lastMillisText;
   }
 
   /**
