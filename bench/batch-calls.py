@@ -1,6 +1,7 @@
 # Writes CALLS calls of counting/apply-batch.lua as RESP (EVALSHA ...), laid out as counting/Batch.encode
 # lays them out: views of new visitors over 5 000 long-tail articles (Zipf s=1, as bench/events-longtail.lua),
-# EVENTS views per call, the calls going round 16 shards. No likes, shares or sources; no address bound.
+# EVENTS views per call, the calls going round 16 shards. No likes or shares; no address bound. Every view
+# is direct (no referrer), as the wrk scripts send them: per article one source, counted in its hour hash.
 #   python3 bench/batch-calls.py SHA CALLS EVENTS [watermark-suffix] > calls.resp
 import base64, bisect, os, random, sys
 
@@ -24,6 +25,7 @@ def resp(args):
 
 
 minute = 1764600000
+hour = minute - minute % 3600
 w = sys.stdout.buffer
 for c in range(calls):
     shard = c % SHARDS
@@ -44,9 +46,11 @@ for c in range(calls):
     args = [str(c // SHARDS + 1), str(minute), '1800000', '86400', '2592000', '5', '90000', '0', '500', '2110000']
     for article, visitors in views.items():
         keys += [tag + 'a:' + article, tag + 'u:' + article, tag + 'l:' + article,
-                 tag + 'ub:5m:%d:%s' % (minute, article), tag + 'dv:' + article]
-        # id, flags (2 % refresh their TTLs), views, the visitors, no address pairs, no other events, no sources
-        args += [article, '1' if random.random() < 0.02 else '0', str(len(visitors))] + visitors + ['0', '0', '0']
-    keys.append(tag + 'sh:%d' % minute)
+                 tag + 'ub:5m:%d:%s' % (minute, article), tag + 'dv:' + article, tag + 'sa:%d:%s' % (hour, article)]
+        # id, flags (2 % refresh their TTLs), views, the visitors, no address pairs, no other events, one
+        # source (all views the first)
+        args += [article, '1' if random.random() < 0.02 else '0', str(len(visitors))] + visitors \
+            + ['0', '0', '1', 'direct:direct', '']
+    keys.append(tag + 'sb:%d' % hour)
     args += ['20', '200', '90000', '0']
     w.write(resp(['EVALSHA', sha, str(len(keys))] + keys + args))

@@ -206,7 +206,6 @@ final class Batch {
   private static void sources(List<Countable> events, String article, Keys keys, long bucketStart, List<String> k,
       List<String> a) {
     Map<String, Integer> labels = new LinkedHashMap<>();
-    StringBuilder perView = new StringBuilder();
     boolean allFirst = true;
     for (Countable e : events) {
       if (e.type() != CountedType.VIEW) {
@@ -214,14 +213,24 @@ final class Batch {
       }
       int index = e.source().isEmpty() ? 0 : labels.computeIfAbsent(e.source(), l -> labels.size() + 1);
       allFirst &= index == 1;
-      perView.append(perView.length() == 0 ? "" : ",").append(index);
     }
     a.add(Integer.toString(labels.size()));
     if (labels.isEmpty()) {
       return;
     }
     a.addAll(labels.keySet());
-    a.add(allFirst ? "" : perView.toString());
+    if (allFirst) {
+      // The usual case (one source, mostly direct): no per-view list to build.
+      a.add("");
+    } else {
+      StringBuilder perView = new StringBuilder();
+      for (Countable e : events) {
+        if (e.type() == CountedType.VIEW) {
+          perView.append(perView.length() == 0 ? "" : ",").append(e.source().isEmpty() ? 0 : labels.get(e.source()));
+        }
+      }
+      a.add(perView.toString());
+    }
     k.add(keys.articleSources(article, BucketSize.HOUR.startOf(bucketStart)));
   }
 
