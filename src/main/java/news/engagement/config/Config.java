@@ -80,7 +80,7 @@ public record Config(
         vars.duration("BATCH_INTERVAL", Duration.ofMillis(50)),
         vars.duration("FLUSH_INTERVAL", Duration.ofSeconds(1)),
         vars.positiveInt("MAX_PENDING_EVENTS", 200_000),
-        vars.positiveInt("MAX_BATCH_EVENTS", 2_000),
+        vars.positiveInt("MAX_BATCH_EVENTS", 4_000),
         vars.nonNegativeInt("RATE_LIMIT_PER_MINUTE", 3000),
         vars.intBetween("REDIS_SHARDS", Keys.DEFAULT_SHARDS, 1, 1024),
         new Retention(vars.duration("ARTICLE_TTL", Retention.DEFAULT.articleTtl()),
