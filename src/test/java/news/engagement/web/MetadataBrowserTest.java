@@ -98,7 +98,7 @@ class MetadataBrowserTest {
     WebElement frame = browser.await("the most-read box", d -> d.findElement(By.id("most-read")));
     browser.driver.switchTo().frame(frame);
     browser.await("the widget lists the markup title as text",
-        d -> d.findElements(By.cssSelector("li")).stream().map(WebElement::getText).anyMatch(t -> t.contains(MARKUP)));
+        d -> texts(d, "li").stream().anyMatch(t -> t.contains(MARKUP)));
     assertThat(browser.driver.findElements(By.tagName("img"))).isEmpty();
     assertThat(browser.driver.findElements(By.tagName("script"))).isEmpty();
     WebElement link = browser.driver.findElement(By.cssSelector("li[data-article='" + markup + "'] a"));
