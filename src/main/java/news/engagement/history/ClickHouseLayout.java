@@ -101,6 +101,25 @@ public final class ClickHouseLayout {
         + " DROP PARTITION " + partition;
   }
 
+  /**
+   * Replaces an existing view by one over {@code select} with no moment in which its name is missing (a
+   * DROP then CREATE leaves one, and a reader such as a dashboard panel gets code 60 in it): the new view
+   * is created as {@code <view>_next}, one RENAME swaps the two names (ClickHouse renames every pair of
+   * one RENAME under one lock, so a reader finds the old view or the new one), and the old one, now
+   * {@code <view>_old}, is dropped. Leftovers of a swap that stopped half-way are dropped first. Two
+   * instances swapping at once: one RENAME fails on the names the other moved, and its caller tries
+   * again later (by then the view is the new one).
+   */
+  public List<String> replaceView(String database, String view, String select) {
+    String db = Schema.identifier(database);
+    String next = view + "_next";
+    String old = view + "_old";
+    return List.of(dropView(database, next), dropView(database, old), createView(database, next, select),
+        "RENAME TABLE " + db + "." + Schema.identifier(view) + " TO " + db + "." + Schema.identifier(old) + ", "
+            + db + "." + Schema.identifier(next) + " TO " + db + "." + Schema.identifier(view) + onCluster(),
+        dropView(database, old));
+  }
+
   /** Drops a view (on every node of a cluster); nothing when it does not exist. */
   public String dropView(String database, String view) {
     return "DROP TABLE IF EXISTS " + Schema.identifier(database) + "." + Schema.identifier(view) + onCluster();

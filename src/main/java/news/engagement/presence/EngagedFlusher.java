@@ -59,31 +59,42 @@ final class EngagedFlusher extends LeasedFlusher {
   }
 
   /**
-   * Gives {@code article_engagement} the engaged columns: replaces a view without them (history's, of any
-   * layout, or none yet) by {@link PresenceSchema#createEngagementView}. True once the view has them; an
-   * instance of history creating its own view in between is seen and replaced on a later round.
+   * Gives {@code article_engagement} the engaged columns: swaps history's view (of any layout) for
+   * {@link PresenceSchema#createEngagementView}'s with one RENAME, so a dashboard reading it meanwhile
+   * never finds it missing; creates it when there is none yet. True once the view has them; an instance
+   * of history creating its own view in between, or another instance swapping at the same moment (its
+   * RENAME or ours fails), is seen and settled on a later round.
    */
   private Future<Boolean> extendEngagementView(ClickHouseLayout layout) {
     String db = clickhouse.database();
     return clickhouse.execute(PresenceSchema.dropOldJoined(layout, db))
-        .compose(v -> engagementViewExtended(db))
-        .compose(extended -> {
-          if (extended) {
+        .compose(v -> engagementView(db))
+        .compose(state -> {
+          if (state == ViewState.EXTENDED) {
             return Future.succeededFuture(true);
+          }
+          if (state == ViewState.MISSING) {
+            return clickhouse.execute(PresenceSchema.createEngagementView(layout, db))
+                .compose(v -> engagementView(db)).map(now -> now == ViewState.EXTENDED);
           }
           LOG.info("Adding engaged_seconds and engaged_visitors to {}.article_engagement (a view swap; no rows move)",
               db);
-          return clickhouse.execute(PresenceSchema.dropEngagementView(layout, db))
-              .compose(v -> clickhouse.execute(PresenceSchema.createEngagementView(layout, db)))
-              .compose(v -> engagementViewExtended(db));
+          Future<Void> chain = Future.succeededFuture();
+          for (String sql : PresenceSchema.replaceEngagementView(layout, db)) {
+            chain = chain.compose(v -> clickhouse.execute(sql));
+          }
+          return chain.compose(v -> engagementView(db)).map(now -> now == ViewState.EXTENDED);
         });
   }
 
-  private Future<Boolean> engagementViewExtended(String db) {
+  private enum ViewState { MISSING, PLAIN, EXTENDED }
+
+  private Future<ViewState> engagementView(String db) {
     return clickhouse.queryTabSeparated(PresenceSchema.existsEngagementView(db))
-        .compose(rows -> !"1".equals(rows.get(0)[0]) ? Future.succeededFuture(false)
+        .compose(rows -> !"1".equals(rows.get(0)[0]) ? Future.succeededFuture(ViewState.MISSING)
             : clickhouse.queryTabSeparated(PresenceSchema.showEngagementView(db)).map(create -> create.stream()
-                .anyMatch(r -> String.join("\t", r).contains(PresenceSchema.ENGAGED_COLUMN))));
+                .anyMatch(r -> String.join("\t", r).contains(PresenceSchema.ENGAGED_COLUMN))
+                ? ViewState.EXTENDED : ViewState.PLAIN));
   }
 
   @Override

@@ -57,11 +57,11 @@ final class PresenceSchema {
    * Everything at once on a database whose history schema exists (tests and tools; the flusher runs the
    * same steps one by one, checking the view first): tables, then the extended contract view.
    */
+  /** The tables, and {@code article_engagement} with engaged time in place of history's (which must exist). */
   static List<String> createWithEngagementView(ClickHouseLayout layout, String db) {
     List<String> all = new ArrayList<>(create(layout, db));
     all.add(dropOldJoined(layout, db));
-    all.add(dropEngagementView(layout, db));
-    all.add(createEngagementView(layout, db));
+    all.addAll(replaceEngagementView(layout, db));
     return all;
   }
 
@@ -73,8 +73,9 @@ final class PresenceSchema {
     return "EXISTS TABLE " + db + "." + Schema.VIEW + " FORMAT TabSeparated";
   }
 
-  static String dropEngagementView(ClickHouseLayout layout, String db) {
-    return layout.dropView(db, Schema.VIEW);
+  /** Swaps history's {@code article_engagement} for {@link #createEngagementView}'s, with no gap a reader could fall in. */
+  static List<String> replaceEngagementView(ClickHouseLayout layout, String db) {
+    return layout.replaceView(db, Schema.VIEW, engagementViewSelect(db));
   }
 
   static String dropOldJoined(ClickHouseLayout layout, String db) {
@@ -87,12 +88,15 @@ final class PresenceSchema {
    * cluster both halves read the Distributed tables (each shard applies FINAL to its own rows).
    */
   static String createEngagementView(ClickHouseLayout layout, String db) {
-    return layout.createView(db, Schema.VIEW,
-        "SELECT article_id, minute, views, likes, shares, previews, "
+    return layout.createView(db, Schema.VIEW, engagementViewSelect(db));
+  }
+
+  private static String engagementViewSelect(String db) {
+    return "SELECT article_id, minute, views, likes, shares, previews, "
         + "toUInt64(0) AS engaged_seconds, toUInt64(0) AS engaged_visitors FROM (" + Schema.viewSelect(db) + ") "
         + "UNION ALL "
         + "SELECT article_id, minute, toUInt64(0) AS views, toInt64(0) AS likes, toUInt64(0) AS shares, "
-        + "toUInt64(0) AS previews, engaged_seconds, engaged_visitors FROM " + db + "." + TABLE + " FINAL");
+        + "toUInt64(0) AS previews, engaged_seconds, engaged_visitors FROM " + db + "." + TABLE + " FINAL";
   }
 
   /**

@@ -4,9 +4,20 @@ import static news.engagement.testing.RunningService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import news.engagement.history.ClickHouseLayout;
+import news.engagement.history.Schema;
 import news.engagement.history.ClickHouseClient;
 import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
@@ -88,6 +99,63 @@ class EngagementViewMigrationTest {
     startAndFlush();
     assertThat(columns()).contains("engaged_seconds UInt64", "engaged_visitors UInt64");
     assertThat(sums("old")).containsExactly("4", "-1", "2", "0", "0", "0");
+  }
+
+  /**
+   * The swap presence runs (its statements, with ClickHouse's own layout) leaves no moment in which
+   * {@code article_engagement} is missing: a reader querying it in a loop all along gets every answer.
+   * Twenty swaps each way, between history's plain view and the extended one. (With the DROP then
+   * CREATE it replaced, the reader got code 60 "doesn't exist": tried once by putting that back.)
+   */
+  @Test
+  void aReaderNeverFindsTheViewMissingWhileItIsSwapped() throws Exception {
+    await(clickhouse.execute("DROP DATABASE IF EXISTS " + DATABASE));
+    ClickHouseLayout layout = TestStores.clickhouseLayout();
+    for (String sql : Schema.create(layout, DATABASE)) {
+      execute(sql);
+    }
+    for (String sql : PresenceSchema.create(layout, DATABASE)) {
+      execute(sql);
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest count = HttpRequest.newBuilder(URI.create(TestStores.clickhouseUrl() + "/"))
+        .POST(HttpRequest.BodyPublishers.ofString("SELECT count() FROM " + DATABASE + ".article_engagement")).build();
+    AtomicBoolean swapping = new AtomicBoolean(true);
+    AtomicInteger answered = new AtomicInteger();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      while (swapping.get()) {
+        try {
+          HttpResponse<String> r = http.send(count, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          if (r.statusCode() == 200) {
+            answered.incrementAndGet();
+          } else {
+            failures.add(r.statusCode() + " " + r.body().strip());
+          }
+        } catch (Exception e) {
+          failures.add(e.toString());
+        }
+      }
+    }, "view-reader");
+    reader.start();
+    try {
+      for (int i = 0; i < 20; i++) {
+        for (String sql : PresenceSchema.replaceEngagementView(layout, DATABASE)) {
+          execute(sql);
+        }
+        assertThat(columns()).contains("engaged_seconds UInt64");
+        for (String sql : layout.replaceView(DATABASE, Schema.VIEW, Schema.viewSelect(DATABASE))) {
+          execute(sql);
+        }
+        assertThat(columns()).doesNotContain("engaged_seconds UInt64");
+      }
+    } finally {
+      swapping.set(false);
+      reader.join();
+    }
+    assertThat(failures).as("answers the reader did not get").isEmpty();
+    assertThat(answered.get()).as("reads during the swaps").isGreaterThan(40);
+    assertThat(exists("article_engagement_next") || exists("article_engagement_old")).as("no leftovers").isFalse();
   }
 
   /** Starts the service on the database and runs presence's flush rounds until the view is extended. */
