@@ -9,7 +9,7 @@
 #   paced     the mixed run with reads at about 5 500 req/s (bench/reads-paced.lua: 2 ms between requests)
 #   alone     ingest with Redis shut down (events buffered): the HTTP path with the cores to itself
 #   cluster   long-tail ingest against a local 3-master Redis Cluster, with and without the replica WAIT
-#   scripts/bench.sh [seconds per measured run, default 15]       (about 5 minutes at 15)
+#   scripts/bench.sh [seconds per measured run, default 15]       (about 9 minutes at 15)
 # Prints one table and writes it to target/bench/summary.txt. Needs 2+ cores free of other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,14 @@ seconds=${1:-15}
 # Ports: BENCH_PORT (default 16590) for Redis, +2000 ClickHouse (and +2001), +2005 bare server, +2006 service.
 rp=${BENCH_PORT:-16590}; cp=$((rp + 2000)); bp=$((rp + 2005)); sp=$((rp + 2006))
 warm=$(( seconds < 10 ? seconds : 10 ))
+# The service is far more code than the bare server: on 2 busy cores C2 still compiles 20 to 30 s after
+# start (0.27 of a core in a measured ingest run after 10 s of warm-up, 0.10 after 60 s; reads after 5 s of
+# read warm-up: 0.34 of a core and 62 700 req/s, after 25 s: 0.02 and 91 100). A running service is past
+# that, so the warm-ups are longer (SERVICE_WARMUP seconds for the first ingest, READS_WARMUP for the
+# reads; the bare server gets the same); the table prints the JIT compilers' share of a core in each measured run, so a short warm-up
+# shows.
+service_warm=${SERVICE_WARMUP:-45}
+reads_warm=${READS_WARMUP:-25}
 out=target/bench
 # The service's JVM options: as scripts/run.sh and the Dockerfile start it (Shenandoah); SERVICE_JAVA_OPTS to
 # compare (e.g. -XX:+UseZGC).
@@ -54,9 +62,9 @@ load() { # name threads connections seconds script url [extra wrk args]
 java -cp "target/classes:target/test-classes:$(cat "$out/classpath.txt")" news.engagement.bench.BareServer "$bp" >"$out/bare.log" 2>&1 &
 pids+=($!)
 wait_port "$bp"
-load warm 2 64 "$warm" bench/events.lua "$bare"   # JIT warm-up
+load warm 2 64 "$service_warm" bench/events.lua "$bare"   # JIT warm-up, as long as the service's
 load bare-post 2 64 "$seconds" bench/events.lua "$bare"
-load warm 2 64 5 bench/reads-longtail.lua "$bare"
+load warm 2 64 "$reads_warm" bench/reads-longtail.lua "$bare"
 load bare-get 2 64 "$seconds" bench/reads-longtail.lua "$bare" --latency
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
@@ -72,11 +80,16 @@ wait_drained() { for _ in $(seq 1 1200); do [ "$(metric engagement_events_pendin
 redis_calls() { redis info commandstats | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(evalsha|eval|info|config)$/ {s += $3} END {print s + 0}'; }
 redis_cpu_us() { redis info cpu | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.0f", s * 1000000}'; }
 
-load warm 2 64 "$warm" bench/events.lua "$svc"
+load warm 2 64 "$service_warm" bench/events.lua "$svc"
 wait_drained   # the warm-up's backlog is not part of the measured run
 redis config resetstat >/dev/null
+# CPU ticks of the service's JIT compiler threads, to print their share of the measured ingest run.
+jit_ticks() { cat /proc/"${pids[1]}"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre/ {sub(/.*\) /, ""); s += $12 + $13} END {print s + 0}'; }
+jit_share() { awk -v a="$1" -v b="$(jit_ticks)" -v hz="$(getconf CLK_TCK)" -v d="$seconds" 'BEGIN {printf "JIT %.2f", (b - a) / hz / d}'; }
+jit0=$(jit_ticks)
 before=$(applied); start=$(date +%s.%N)
 load ingest 2 64 "$seconds" bench/events.lua "$svc"
+jit_ingest=$(jit_share "$jit0")
 # Accepted is not counted: wait until Redis has applied everything accepted, then take the rate.
 wait_drained
 end=$(date +%s.%N); after=$(applied)
@@ -98,8 +111,10 @@ cpu_per_event=$(awk -v c="$cpu" -v e="$events" 'BEGIN {printf "%.2f", (e > 0 ? c
 lt_rate=$(awk -v n="$events" -v a="$lt_start" -v b="$lt_end" 'BEGIN {printf "%.0f", n / (b - a)}')
 
 # Reads alone, over the articles the long-tail run just wrote.
-load warm 2 64 5 bench/reads-longtail.lua "$svc"
+load warm 2 64 "$reads_warm" bench/reads-longtail.lua "$svc"
+jit0=$(jit_ticks)
 load reads 2 64 "$seconds" bench/reads-longtail.lua "$svc" --latency
+jit_reads=$(jit_share "$jit0")
 
 # Mixed: each alone at its share of the load generator, then both at once.
 load ingest-t1 1 32 "$seconds" bench/events.lua "$svc"
@@ -134,7 +149,9 @@ wait_drained
 # service gets the cores that Redis took above (as the bare server had them).
 redis shutdown nosave >/dev/null 2>&1 || true
 load warm 2 64 "$warm" bench/events.lua "$svc"   # past the moment Redis left
+jit0=$(jit_ticks)
 load ingest-alone 2 64 "$seconds" bench/events.lua "$svc"
+jit_alone=$(jit_share "$jit0")
 
 # --- the same long-tail ingest against a local Redis Cluster (3 masters, 3 replicas), with and without
 # the replica WAIT after each batch script (BENCH_CLUSTER=0 skips this part) ---
@@ -173,15 +190,15 @@ fi
 row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores; service JVM: ${svc_java:-defaults}"
-  echo "runs: ${seconds} s each after warm-up; articles: bench/events.lua 500, *-longtail.lua 5 000 (Zipf s=1)"
+  echo "runs: ${seconds} s each after warm-up (the service's first ingest: ${service_warm} s, its reads: ${reads_warm} s; JIT = the service's JIT compilers' share of a core in that run); articles: bench/events.lua 500, *-longtail.lua 5 000 (Zipf s=1)"
   echo
   row "run" "req/s" "p99 ms" "ratio"
   row "---" "---" "---" "---"
   row "bare Vert.x POST -> 204 (-t2 -c64)" "$(rps "$out/bare-post.txt")" "" "1"
-  row "ingest POST /v1/events (-t2 -c64)" "$(rps "$out/ingest.txt")" "" "$(ratio "$(rps "$out/ingest.txt")" "$(rps "$out/bare-post.txt")") of bare POST"
-  row "ingest, Redis away (-t2 -c64)" "$(rps "$out/ingest-alone.txt")" "" "$(ratio "$(rps "$out/ingest-alone.txt")" "$(rps "$out/bare-post.txt")") of bare POST"
+  row "ingest POST /v1/events (-t2 -c64)" "$(rps "$out/ingest.txt")" "" "$(ratio "$(rps "$out/ingest.txt")" "$(rps "$out/bare-post.txt")") of bare POST; $jit_ingest"
+  row "ingest, Redis away (-t2 -c64)" "$(rps "$out/ingest-alone.txt")" "" "$(ratio "$(rps "$out/ingest-alone.txt")" "$(rps "$out/bare-post.txt")") of bare POST; $jit_alone"
   row "bare Vert.x GET fixed article (-t2 -c64)" "$(rps "$out/bare-get.txt")" "$(p99 "$out/bare-get.txt")" "1"
-  row "reads GET /v1/articles/{id} (-t2 -c64)" "$(rps "$out/reads.txt")" "$(p99 "$out/reads.txt")" "$(ratio "$(rps "$out/reads.txt")" "$(rps "$out/bare-get.txt")") of bare GET"
+  row "reads GET /v1/articles/{id} (-t2 -c64)" "$(rps "$out/reads.txt")" "$(p99 "$out/reads.txt")" "$(ratio "$(rps "$out/reads.txt")" "$(rps "$out/bare-get.txt")") of bare GET; $jit_reads"
   row "ingest alone (-t1 -c32)" "$(rps "$out/ingest-t1.txt")" "" ""
   row "reads alone (-t1 -c16)" "$(rps "$out/reads-t1.txt")" "$(p99 "$out/reads-t1.txt")" ""
   row "mixed: ingest (-t1 -c32)" "$(rps "$out/mixed-ingest.txt")" "" "$(ratio "$(rps "$out/mixed-ingest.txt")" "$(rps "$out/ingest-t1.txt")") of ingest alone"
