@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MinuteFlusher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MinuteFlusher.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** Retries of a failing flush back off up to this: once ClickHouse is back the backlog goes within it. */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   /** A final flush after a backlog takes at most this many steps of {@link FlushCycle.Limits#rowsPerFlush}. */
   private static final int FINAL_FLUSH_STEPS = 10;
 

@@ -135,7 +135,8 @@ final class HistoryTesting {
   }
 
   static void await(String what, Duration limit, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not within " + limit + ": " + what);
@@ -146,6 +147,11 @@ final class HistoryTesting {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
+    }
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    if (tookMillis >= 2_000) {
+      // Where a slow test spends its time (the suite's run time is watched).
+      System.out.printf("await \"%s\" took %.1f s%n", what, tookMillis / 1000.0);
     }
   }
 }
