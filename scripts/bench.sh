@@ -34,7 +34,9 @@ stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  scripts/stores.sh stop "$stores"; rm -rf "$stores"
+  scripts/stores.sh stop "$stores"
+  cp "$stores/redis/redis.log" "$out/redis.log" 2>/dev/null || true   # kept: AOF rewrites, fsync stalls
+  rm -rf "$stores"
 }
 trap cleanup EXIT
 
@@ -79,6 +81,9 @@ wait_drained() { for _ in $(seq 1 1200); do [ "$(metric engagement_events_pendin
 # Calls of every command, scripts' inner commands included, less the script calls and our own probes.
 redis_calls() { redis info commandstats | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /cmdstat_(evalsha|eval|info|config)$/ {s += $3} END {print s + 0}'; }
 redis_cpu_us() { redis info cpu | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.0f", s * 1000000}'; }
+# The AOF rewrites' forked children (INFO's used_cpu_*_children): a rewrite starts each time the AOF has
+# doubled, so its cost follows the write rate; not in the figure above, printed beside it.
+redis_child_cpu_us() { redis info cpu | awk -F: '/^used_cpu_(sys|user)_children:/ {s += $2} END {printf "%.0f", s * 1000000}'; }
 
 load warm 2 64 "$service_warm" bench/events.lua "$svc"
 wait_drained   # the warm-up's backlog is not part of the measured run
@@ -99,15 +104,16 @@ script_usec=$(redis info commandstats | awk -F'[=,]' '/cmdstat_evalsha/ {print $
 
 # Long-tail ingest: what a counted view costs Redis (issue 9's figures).
 views_before=$(metric 'engagement_events_counted_total{type="view"'); applied_before=$(applied)
-calls_before=$(redis_calls); cpu_before=$(redis_cpu_us); lt_start=$(date +%s.%N)
+calls_before=$(redis_calls); cpu_before=$(redis_cpu_us); child_before=$(redis_child_cpu_us); lt_start=$(date +%s.%N)
 load longtail 2 64 "$seconds" bench/events-longtail.lua "$svc"
 wait_drained
 lt_end=$(date +%s.%N)
 views=$(( $(metric 'engagement_events_counted_total{type="view"') - views_before ))
 events=$(( $(applied) - applied_before ))
-calls=$(( $(redis_calls) - calls_before )); cpu=$(( $(redis_cpu_us) - cpu_before ))
+calls=$(( $(redis_calls) - calls_before )); cpu=$(( $(redis_cpu_us) - cpu_before )); child=$(( $(redis_child_cpu_us) - child_before ))
 per_view=$(awk -v c="$calls" -v v="$views" 'BEGIN {printf "%.2f", (v > 0 ? c / v : 0)}')
 cpu_per_event=$(awk -v c="$cpu" -v e="$events" 'BEGIN {printf "%.2f", (e > 0 ? c / e : 0)}')
+child_per_event=$(awk -v c="$child" -v e="$events" 'BEGIN {printf "%.2f", (e > 0 ? c / e : 0)}')
 lt_rate=$(awk -v n="$events" -v a="$lt_start" -v b="$lt_end" 'BEGIN {printf "%.0f", n / (b - a)}')
 
 # Reads alone, over the articles the long-tail run just wrote.
@@ -208,7 +214,7 @@ row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
   row "control: bare GET during ingest (-t1 -c16)" "$(rps "$out/control-reads.txt")" "$(p99 "$out/control-reads.txt")" "ingest $(rps "$out/control-ingest.txt") req/s"
   echo
   echo "applied to Redis (sustained, events.lua): $applied_rate events/s ($(ratio "$applied_rate" "$(rps "$out/bare-post.txt")") of bare POST) over the run plus ${drain} s to drain; ${script_usec} us per batch script call"
-  echo "long-tail ingest, one Redis: $views counted views, $events applied events, $lt_rate events/s applied ($(ratio "$lt_rate" "$(rps "$out/bare-post.txt")") of bare POST); Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us"
+  echo "long-tail ingest, one Redis: $views counted views, $events applied events, $lt_rate events/s applied ($(ratio "$lt_rate" "$(rps "$out/bare-post.txt")") of bare POST); Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us (AOF rewrite children: $child_per_event us more)"
   echo "$cluster_line"
   echo "non-2xx answers: ingest $(non2xx "$out/ingest.txt"), reads $(non2xx "$out/reads.txt"), mixed reads $(non2xx "$out/mixed-reads.txt"), mixed ingest $(non2xx "$out/mixed-ingest.txt")"
 } | tee "$out/summary.txt"
