@@ -38,13 +38,8 @@ final class ConversionFlusher extends LeasedFlusher {
     if (installed) {
       return Future.succeededFuture();
     }
-    return clickhouse.layout().compose(layout -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (String sql : ConversionSchema.create(layout, clickhouse.database())) {
-        chain = chain.compose(v -> clickhouse.execute(sql));
-      }
-      return chain.onSuccess(v -> installed = true);
-    });
+    return clickhouse.layout().compose(layout -> clickhouse.executeInOrder(ConversionSchema.create(layout,
+        clickhouse.database())).onSuccess(v -> installed = true));
   }
 
   /** Fields "&lt;article&gt;\t&lt;kind&gt;\t&lt;name&gt;" of a minute hash as rows (articles may hold tabs: never, ids do not). */

@@ -103,6 +103,15 @@ public final class ClickHouseClient {
     });
   }
 
+  /** Runs statements one after the other with {@link #execute}; the first failure stops the rest. */
+  public Future<Void> executeInOrder(java.util.List<String> statements) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String sql : statements) {
+      chain = chain.compose(v -> execute(sql));
+    }
+    return chain;
+  }
+
   /**
    * Runs a statement that returns nothing of interest (DDL, ALTER, ...). On a cluster an {@code ON CLUSTER}
    * statement waits at most {@link #DDL_WAIT} for every node; a node that has not run it by then (one that

@@ -112,11 +112,7 @@ final class SchemaInstaller {
   }
 
   private Future<Void> run(java.util.List<String> statements) {
-    Future<Void> chain = Future.succeededFuture();
-    for (String sql : statements) {
-      chain = chain.compose(v -> clickhouse.execute(sql));
-    }
-    return chain;
+    return clickhouse.executeInOrder(statements);
   }
 
   private Future<Void> expectEngine(ClickHouseLayout layout, String db, String table) {

@@ -112,13 +112,8 @@ final class ArticlesTable extends VerticleBase {
   }
 
   private Future<Void> install() {
-    return clickhouse.layout().compose(layout -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (String sql : MetadataSchema.create(layout, clickhouse.database())) {
-        chain = chain.compose(v -> clickhouse.execute(sql));
-      }
-      return chain;
-    }).onSuccess(v -> installed = true);
+    return clickhouse.layout().compose(layout -> clickhouse.executeInOrder(MetadataSchema.create(layout,
+        clickhouse.database()))).onSuccess(v -> installed = true);
   }
 
   /** A flush run now on the table's own context (tests). */

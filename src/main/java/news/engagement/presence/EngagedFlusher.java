@@ -44,13 +44,8 @@ final class EngagedFlusher extends LeasedFlusher {
       return Future.succeededFuture();
     }
     return clickhouse.layout().compose(layout -> {
-      Future<Void> chain = Future.succeededFuture();
-      if (!installed) {
-        for (String sql : PresenceSchema.create(layout, clickhouse.database())) {
-          chain = chain.compose(v -> clickhouse.execute(sql));
-        }
-        chain = chain.onSuccess(v -> installed = true);
-      }
+      Future<Void> chain = installed ? Future.succeededFuture()
+          : clickhouse.executeInOrder(PresenceSchema.create(layout, clickhouse.database())).onSuccess(v -> installed = true);
       return chain.compose(v -> extendEngagementView(layout)
           .onSuccess(done -> viewExtended = done)
           .<Void>mapEmpty()
@@ -79,11 +74,8 @@ final class EngagedFlusher extends LeasedFlusher {
           }
           LOG.info("Adding engaged_seconds and engaged_visitors to {}.article_engagement (a view swap; no rows move)",
               db);
-          Future<Void> chain = Future.succeededFuture();
-          for (String sql : PresenceSchema.replaceEngagementView(layout, db)) {
-            chain = chain.compose(v -> clickhouse.execute(sql));
-          }
-          return chain.compose(v -> engagementView(db)).map(now -> now == ViewState.EXTENDED);
+          return clickhouse.executeInOrder(PresenceSchema.replaceEngagementView(layout, db))
+              .compose(v -> engagementView(db)).map(now -> now == ViewState.EXTENDED);
         });
   }
 

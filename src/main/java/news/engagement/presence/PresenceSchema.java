@@ -55,9 +55,9 @@ final class PresenceSchema {
 
   /**
    * Everything at once on a database whose history schema exists (tests and tools; the flusher runs the
-   * same steps one by one, checking the view first): tables, then the extended contract view.
+   * same steps one by one, checking the view first): tables, then the extended contract view swapped in
+   * for history's (which must exist).
    */
-  /** The tables, and {@code article_engagement} with engaged time in place of history's (which must exist). */
   static List<String> createWithEngagementView(ClickHouseLayout layout, String db) {
     List<String> all = new ArrayList<>(create(layout, db));
     all.add(dropOldJoined(layout, db));

@@ -39,7 +39,7 @@ class ShardOutageTest {
   private static final Duration OUTAGE = Duration.ofSeconds(20);
 
   @Test
-  void aShardStoppedFor30SecondsMidTrafficDelaysHistoryAndLosesNothing() throws Exception {
+  void aShardStoppedFor20SecondsMidTrafficDelaysHistoryAndLosesNothing() throws Exception {
     String cluster = System.getenv("TEST_CLICKHOUSE_CLUSTER");
     assertThat(cluster).as("TEST_CLICKHOUSE_CLUSTER (scripts/test.sh sets it)").isNotBlank();
     String entry = TestStores.clickhouseClusterUrls().get(0);
