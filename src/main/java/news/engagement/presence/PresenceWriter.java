@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +65,20 @@ final class PresenceWriter extends ShardWriter<Slice> {
     }
   };
 
+  /** Per shard, the site readers set's sampling level its last call answered. */
+  private final int[] siteLevels;
+  /**
+   * Per article, the readers set's sampling level its last call answered, when above 0 (a hot article's;
+   * the long tail is exact). A level that fell in Redis (it lapses two minutes after the set was last
+   * over half full) costs one call's members below the old level: the answer gives the new one.
+   */
+  private final Map<String, Integer> levels = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+      return size() > MAX_REFRESHED;
+    }
+  };
+
   PresenceWriter(ShardScripts redis, Keys keys, EngagementMetrics metrics, Clock clock, Duration interval,
       int exactMax, int maxPending, Duration drainTimeout) {
     super("sightings (reading now, engaged time)", keys.shards(), interval.toMillis(), MAX_BACKOFF, maxPending,
@@ -74,6 +89,7 @@ final class PresenceWriter extends ShardWriter<Slice> {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.exactMax = exactMax;
     this.next = new Slice[keys.shards()];
+    this.siteLevels = new int[keys.shards()];
   }
 
   /** Queues a sighting; false when {@code PRESENCE_MAX_PENDING} are already waiting. Thread-safe, never blocks. */
@@ -138,9 +154,13 @@ final class PresenceWriter extends ShardWriter<Slice> {
         refresh.add(article);
       }
     }
-    Slice.Call call = slice.encode(keys, writerId, lane.sequence(), clock.millis(), exactMax, refresh);
-    return redis.<Long>run(SCRIPT, ScriptOutputType.INTEGER, call.keys(), call.args(), context).andThen(ar -> {
+    int shard = lane.shard();
+    Slice.Call call = slice.encode(keys, writerId, lane.sequence(), clock.millis(), exactMax, refresh,
+        siteLevels[shard], article -> levels.getOrDefault(article, 0));
+    List<String> articles = List.copyOf(slice.articles());
+    return redis.<List<Long>>run(SCRIPT, ScriptOutputType.MULTI, call.keys(), call.args(), context).andThen(ar -> {
       if (ar.succeeded()) {
+        learnLevels(shard, articles, ar.result());
         refresh.forEach(article -> refreshed.put(article, nanos));
         done(lane, slice.sightings);
         unwritten.addAndGet(-slice.parts);
@@ -155,5 +175,21 @@ final class PresenceWriter extends ShardWriter<Slice> {
         }
       }
     });
+  }
+
+  /** The levels an applied call answered ({1, site, then per article in call order}; {0} for a repeat). */
+  private void learnLevels(int shard, List<String> articles, List<Long> reply) {
+    if (reply == null || reply.isEmpty() || reply.get(0) != 1L || reply.size() != articles.size() + 2) {
+      return;
+    }
+    siteLevels[shard] = reply.get(1).intValue();
+    for (int i = 0; i < articles.size(); i++) {
+      int level = reply.get(i + 2).intValue();
+      if (level > 0) {
+        levels.put(articles.get(i), level);
+      } else {
+        levels.remove(articles.get(i));
+      }
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import news.engagement.counting.Keys;
 
 /**
@@ -93,8 +94,13 @@ final class Slice {
     return readers.keySet();
   }
 
-  /** {@code refresh}: the articles whose readers set this call trims and gives its TTL. */
-  Call encode(Keys keys, String writerId, long sequence, long nowMillis, int exactMax, Set<String> refresh) {
+  /**
+   * {@code refresh}: the articles whose readers set this call trims and gives its TTL. {@code siteLevel}
+   * and {@code levelOf}: the sampling levels the last call answered (0 when unknown); members below them
+   * are left out, as the script would drop them.
+   */
+  Call encode(Keys keys, String writerId, long sequence, long nowMillis, int exactMax, Set<String> refresh,
+      int siteLevel, ToIntFunction<String> levelOf) {
     List<String> k = new ArrayList<>();
     List<String> a = new ArrayList<>();
     k.add(keys.presenceWatermark(shard, writerId));
@@ -107,7 +113,7 @@ final class Slice {
     a.add(Long.toString(nowMillis));
     a.add(Long.toString(nowMillis - WINDOW_MILLIS));
     a.add(Integer.toString(exactMax));
-    pairs(a, site);
+    pairs(a, site, siteLevel);
     a.add(Integer.toString(readers.size()));
     readers.forEach((article, members) -> {
       k.add(keys.readers(article));
@@ -120,7 +126,7 @@ final class Slice {
       }
       a.add(article);
       a.add(refresh.contains(article) ? "1" : "0");
-      pairs(a, members);
+      pairs(a, members, levelOf.applyAsInt(article));
       a.add(Integer.toString(codes.size()));
       codes.forEach((visitor, code) -> {
         a.add(visitor);
@@ -143,12 +149,32 @@ final class Slice {
     return new Call(k.toArray(String[]::new), a.toArray(String[]::new));
   }
 
-  private void pairs(List<String> args, Map<String, Long> members) {
-    args.add(Integer.toString(members.size()));
-    members.forEach((member, at) -> {
-      args.add(member);
-      args.add(millis(at));
-    });
+  /** The count, then (member, moment) pairs of the members at or above {@code level}. */
+  private void pairs(List<String> args, Map<String, Long> members, int level) {
+    int countAt = args.size();
+    args.add(null);
+    int n = 0;
+    for (Map.Entry<String, Long> e : members.entrySet()) {
+      if (level == 0 || sampleOf(e.getKey()) >= level) {
+        args.add(e.getKey());
+        args.add(millis(e.getValue()));
+        n++;
+      }
+    }
+    args.set(countAt, Integer.toString(n));
+  }
+
+  /** The sample level a {@link #member} starts with. */
+  static int sampleOf(String member) {
+    int level = 0;
+    for (int i = 0; i < member.length(); i++) {
+      char c = member.charAt(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      level = level * 10 + (c - '0');
+    }
+    return level;
   }
 
   /** A sighting's moment as text; sightings in insertion order share their millisecond in bursts, so one string each. */

@@ -23,10 +23,13 @@
 --       n, n pairs (member, last seen ms), D, D pairs (visitor, depth code:
 --       2 * thresholds reached (0..4) + 1 if engaged);
 --       then M, per minute: minute (epoch s), E, E triples (article, visitor, engaged seconds > 0)
--- Returns: 1 when applied, 0 when the watermark shows it was applied before.
+-- Returns: {1, the site set's sampling level, then each article's (in ARGV order)} when applied; {0} when
+--   the watermark shows it was applied before. The writer sends the next call only the members at or
+--   above the levels it was last told (members below would be dropped here anyway): under load most of
+--   the site set's sightings and a hot article's never reach Redis.
 local seq = tonumber(ARGV[1])
 if seq <= tonumber(redis.call('GET', KEYS[1]) or '0') then
-  return 0
+  return {0}
 end
 local now, cutoff, cap = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local SET_TTL_MS = 120000
@@ -56,11 +59,19 @@ local function admit(zset, levelKey, i, n, refresh)
   local level = tonumber(redis.call('GET', levelKey) or '0')
   local raised = false
   local adds = {}
-  for j = 0, n - 1 do
-    local member = ARGV[i + 2 * j]
-    if sample(member) >= level then
+  if level == 0 then
+    -- Exact: every member goes in (the writer sends only members at or above the level it last saw).
+    for j = 0, n - 1 do
       adds[#adds + 1] = ARGV[i + 2 * j + 1]
-      adds[#adds + 1] = member
+      adds[#adds + 1] = ARGV[i + 2 * j]
+    end
+  else
+    for j = 0, n - 1 do
+      local member = ARGV[i + 2 * j]
+      if sample(member) >= level then
+        adds[#adds + 1] = ARGV[i + 2 * j + 1]
+        adds[#adds + 1] = member
+      end
     end
   end
   zaddAll(zset, 'GT', adds)
@@ -109,12 +120,13 @@ local function admit(zset, levelKey, i, n, refresh)
   if refresh and card > 0 then
     redis.call('PEXPIRE', zset, SET_TTL_MS)
   end
-  return card * math.pow(2, level)
+  return card * math.pow(2, level), level
 end
 
 local i = 5
 local s = tonumber(ARGV[i])
-admit(KEYS[2], KEYS[3], i + 1, s, true)
+local _, siteLevel = admit(KEYS[2], KEYS[3], i + 1, s, true)
+local levels = {1, siteLevel}
 i = i + 1 + 2 * s
 
 local DEPTH_MIN_TTL_MS = 86400000
@@ -160,7 +172,8 @@ for _ = 1, articles do
   local base = k
   k = k + 2
   local article, refresh, n = ARGV[i], ARGV[i + 1] == '1', tonumber(ARGV[i + 2])
-  local readers = admit(KEYS[base], KEYS[base + 1], i + 3, n, refresh)
+  local readers, level = admit(KEYS[base], KEYS[base + 1], i + 3, n, refresh)
+  levels[#levels + 1] = level
   ranked[#ranked + 1] = readers
   ranked[#ranked + 1] = article
   touches[#touches + 1] = now
@@ -207,4 +220,4 @@ for _ = 1, minutes do
 end
 
 redis.call('SET', KEYS[1], seq, 'EX', 86400)
-return 1
+return levels

@@ -230,6 +230,24 @@ class PresenceTest {
     // Hash sampling: about 1/sqrt(50) relative error; a loose bound that the fixed test hashes meet.
     assertThat(estimate).isBetween(visitors / 2L, visitors * 2L);
     assertThat(site()).isBetween(visitors / 2L, visitors * 2L);
+
+    // A second crowd, written after the writer learnt the sampling levels (it then sends only the members
+    // at or above them): the estimate follows the new readers as it did the first ones.
+    for (int from = visitors; from < 2 * visitors; from += 100) {
+      JsonArray events = new JsonArray();
+      for (int i = from; i < from + 100; i++) {
+        events.add(ping(article, String.format("crowd-%06d", i), 3, 10));
+      }
+      post(events.getList(), RunningService.BROWSER_UA);
+    }
+    awaitWritten();
+    try (TestRedis redis = TestStores.connect(REDIS_DB)) {
+      assertThat(redis.sync().zcard(service.service.keys().readers(article))).isLessThanOrEqualTo(50);
+    }
+    // Tighter than above: a writer that left out members it should send stays near the first crowd.
+    long both = 2L * visitors;
+    assertThat(readers(article)).isBetween(both * 7 / 10, both * 14 / 10);
+    assertThat(site()).isBetween(both * 7 / 10, both * 14 / 10);
   }
 
   private long readers(String article) {
