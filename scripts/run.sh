@@ -83,8 +83,10 @@ fi
 
 export TZ=UTC
 # Shenandoah: concurrent collection, pauses of a few ms instead of G1's young pauses of 50 to 200 ms under a
-# write backlog (each a stall of every read; docs/benchmarks.md). SERVICE_JAVA_OPTS replaces it.
-java_opts=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC}
+# write backlog (each a stall of every read; docs/benchmarks.md). The heap is fixed at start (-Xms = -Xmx): a
+# heap that grows commits its new regions on the request path (the kernel zeroing pages was 7 to 8 % of the
+# event loops' samples under ingest). SERVICE_JAVA_OPTS replaces both.
+java_opts=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC -Xms2g -Xmx2g}
 if $own_stores; then
   trap 'scripts/stores.sh stop "$stores"' EXIT
   java -Duser.timezone=UTC $java_opts -jar target/engagement-service.jar
