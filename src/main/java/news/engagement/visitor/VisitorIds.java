@@ -1,13 +1,10 @@
 package news.engagement.visitor;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Turns a visitor into the keyed hash that Redis sees. With a {@code vid} the hash is of the vid under
@@ -82,27 +79,21 @@ public final class VisitorIds {
     return "a" + keys.keyId() + hash(m.client, "address\n" + addressGroup);
   }
 
-  private static String hash(Mac mac, String input) {
-    byte[] digest = mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+  private static String hash(HmacSha256 mac, String input) {
+    byte[] digest = mac.mac(input.getBytes(StandardCharsets.UTF_8));
     byte[] head = new byte[HASH_BYTES];
     System.arraycopy(digest, 0, head, 0, HASH_BYTES);
     return B64.encodeToString(head);
   }
 
-  private static Mac mac(byte[] key) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    }
+  private static HmacSha256 mac(byte[] key) {
+    return new HmacSha256(key);
   }
 
-  /** Per-thread MACs: a Mac is not thread-safe and costly to initialise per event. */
+  /** Per-thread MACs: not thread-safe, and costly to initialise per event. */
   private static final class Macs {
-    Mac vid;
-    Mac client;
+    HmacSha256 vid;
+    HmacSha256 client;
     long day = Long.MIN_VALUE;
   }
 }
