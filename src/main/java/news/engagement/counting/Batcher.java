@@ -111,7 +111,8 @@ public final class Batcher extends VerticleBase {
   /** One shard's queue and its batch in flight. */
   private static final class Lane {
     final int shard;
-    final ArrayDeque<Countable> waiting = new ArrayDeque<>();
+    /** Kept as objects up to two batches; a longer backlog is packed (see {@link Backlog}). */
+    final Backlog waiting;
     /** System.nanoTime() when the oldest event in {@link #waiting} arrived (routed to this lane). */
     long oldestNanos;
     /** Parts of a batch split after a deterministic failure: sent before anything new. */
@@ -123,9 +124,10 @@ public final class Batcher extends VerticleBase {
     final Backoff backoff;
     long lastBucket = -1;
 
-    Lane(int shard, Backoff backoff) {
+    Lane(int shard, Backoff backoff, int looseMax) {
       this.shard = shard;
       this.backoff = backoff;
+      this.waiting = new Backlog(looseMax);
     }
 
     boolean idle() {
@@ -154,7 +156,7 @@ public final class Batcher extends VerticleBase {
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     this.lanes = new Lane[keys.shards()];
     for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = new Lane(i, new Backoff(intervalMillis, MAX_BACKOFF));
+      lanes[i] = new Lane(i, new Backoff(intervalMillis, MAX_BACKOFF), 2 * maxBatch);
     }
     metrics.pendingGauge(pending::get);
   }
@@ -178,6 +180,15 @@ public final class Batcher extends VerticleBase {
       context.runOnContext(v -> pump());
     }
     return true;
+  }
+
+  /** Waiting events held in packed form (a backlog past two batches per shard; for tests). */
+  int packedEvents() {
+    int n = 0;
+    for (Lane lane : lanes) {
+      n += lane.waiting.packedEvents();
+    }
+    return n;
   }
 
   /** Events accepted and not yet applied to Redis (nor quarantined). */

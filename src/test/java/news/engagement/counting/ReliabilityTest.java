@@ -92,4 +92,47 @@ class ReliabilityTest {
       assertThat(service.article(a).getLong("views")).isEqualTo(1050);
     }
   }
+
+  @Test
+  void aBacklogPackedWhileRedisIsDownCountsExactlyWhenItIsBack() throws Exception {
+    String a = "packed-" + UUID.randomUUID().toString().substring(0, 8);
+    // Batches of 20: past 40 waiting events a shard's backlog is packed (counting/Backlog).
+    try (RunningService service = RunningService.start(DB, MutableClock.at("2026-11-24T13:20:00Z"),
+        Map.of("MAX_BATCH_EVENTS", "20"))) {
+      RedisProcess.stop();
+      int accepted = 0;
+      try {
+        for (int i = 0; i < 20; i++) {
+          StringBuilder b = new StringBuilder("[");
+          for (int j = 0; j < 25; j++) {
+            int n = i * 25 + j;
+            String vid = "\",\"vid\":\"packed-" + n + "\"";
+            b.append(j == 0 ? "" : ",").append("{\"type\":\"view\",\"article\":\"").append(a).append(vid).append('}');
+            if (n % 5 == 0) {
+              b.append(",{\"type\":\"like\",\"article\":\"").append(a).append(vid).append('}');
+            }
+            if (n % 10 == 0) {
+              b.append(",{\"type\":\"share\",\"article\":\"").append(a).append(vid)
+                  .append(",\"network\":\"").append(n % 20 == 0 ? "telegram" : "whatsapp").append("\"}");
+            }
+          }
+          var response = service.postEvents(b.append(']').toString(), RunningService.BROWSER_UA);
+          assertThat(response.statusCode()).isEqualTo(202);
+          accepted += response.bodyAsJsonObject().getInteger("accepted");
+        }
+        Thread.sleep(1_000);
+        assertThat(service.service.batcher().pending()).isEqualTo(500 + 100 + 50);
+        assertThat(service.service.batcher().packedEvents()).isGreaterThan(500);
+      } finally {
+        RedisProcess.start();
+      }
+      assertThat(accepted).isEqualTo(650);
+      service.awaitApplied();
+      var counts = service.article(a);
+      assertThat(counts.getLong("views")).isEqualTo(500);
+      assertThat(counts.getLong("likes")).isEqualTo(100);
+      assertThat(counts.getJsonObject("shares").getLong("total")).isEqualTo(50);
+      assertThat(counts.getJsonObject("shares").getLong("telegram")).isEqualTo(25);
+    }
+  }
 }
