@@ -213,14 +213,7 @@ class PresenceTest {
     start("2027-01-04T14:00:05Z", Map.of("PRESENCE_EXACT_MAX", "50"));
     String article = "crowd-" + UUID.randomUUID().toString().substring(0, 8);
     int visitors = 800;
-    for (int from = 0; from < visitors; from += 100) {
-      JsonArray events = new JsonArray();
-      for (int i = from; i < from + 100; i++) {
-        events.add(ping(article, String.format("crowd-%06d", i), 3, 10));
-      }
-      post(events.getList(), RunningService.BROWSER_UA);
-    }
-    awaitWritten();
+    crowd(article, 0, visitors);
 
     long estimate = readers(article);
     try (TestRedis redis = TestStores.connect(REDIS_DB)) {
@@ -233,14 +226,7 @@ class PresenceTest {
 
     // A second crowd, written after the writer learnt the sampling levels (it then sends only the members
     // at or above them): the estimate follows the new readers as it did the first ones.
-    for (int from = visitors; from < 2 * visitors; from += 100) {
-      JsonArray events = new JsonArray();
-      for (int i = from; i < from + 100; i++) {
-        events.add(ping(article, String.format("crowd-%06d", i), 3, 10));
-      }
-      post(events.getList(), RunningService.BROWSER_UA);
-    }
-    awaitWritten();
+    crowd(article, visitors, 2 * visitors);
     try (TestRedis redis = TestStores.connect(REDIS_DB)) {
       assertThat(redis.sync().zcard(service.service.keys().readers(article))).isLessThanOrEqualTo(50);
     }
@@ -248,6 +234,18 @@ class PresenceTest {
     long both = 2L * visitors;
     assertThat(readers(article)).isBetween(both * 7 / 10, both * 14 / 10);
     assertThat(site()).isBetween(both * 7 / 10, both * 14 / 10);
+  }
+
+  /** Pings from visitors crowd-{from} .. crowd-{to - 1}, 100 a request, then waits until they are written. */
+  private void crowd(String article, int from, int to) {
+    for (int start = from; start < to; start += 100) {
+      JsonArray events = new JsonArray();
+      for (int i = start; i < Math.min(to, start + 100); i++) {
+        events.add(ping(article, String.format("crowd-%06d", i), 3, 10));
+      }
+      post(events.getList(), RunningService.BROWSER_UA);
+    }
+    awaitWritten();
   }
 
   private long readers(String article) {
