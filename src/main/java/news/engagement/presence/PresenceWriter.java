@@ -157,10 +157,9 @@ final class PresenceWriter extends ShardWriter<Slice> {
     int shard = lane.shard();
     Slice.Call call = slice.encode(keys, writerId, lane.sequence(), clock.millis(), exactMax, refresh,
         siteLevels[shard], article -> levels.getOrDefault(article, 0));
-    List<String> articles = List.copyOf(slice.articles());
     return redis.<List<Long>>run(SCRIPT, ScriptOutputType.MULTI, call.keys(), call.args(), context).andThen(ar -> {
       if (ar.succeeded()) {
-        learnLevels(shard, articles, ar.result());
+        learnLevels(shard, slice.articles(), ar.result());
         refresh.forEach(article -> refreshed.put(article, nanos));
         done(lane, slice.sightings);
         unwritten.addAndGet(-slice.parts);
@@ -177,18 +176,22 @@ final class PresenceWriter extends ShardWriter<Slice> {
     });
   }
 
-  /** The levels an applied call answered ({1, site, then per article in call order}; {0} for a repeat). */
-  private void learnLevels(int shard, List<String> articles, List<Long> reply) {
+  /**
+   * The levels an applied call answered ({1, site, then per article in call order}; {0} for a repeat).
+   * {@code articles} are the call's, in its order: a slice in flight is never added to.
+   */
+  private void learnLevels(int shard, Set<String> articles, List<Long> reply) {
     if (reply == null || reply.isEmpty() || reply.get(0) != 1L || reply.size() != articles.size() + 2) {
       return;
     }
     siteLevels[shard] = reply.get(1).intValue();
-    for (int i = 0; i < articles.size(); i++) {
-      int level = reply.get(i + 2).intValue();
+    int i = 2;
+    for (String article : articles) {
+      int level = reply.get(i++).intValue();
       if (level > 0) {
-        levels.put(articles.get(i), level);
+        levels.put(article, level);
       } else {
-        levels.remove(articles.get(i));
+        levels.remove(article);
       }
     }
   }

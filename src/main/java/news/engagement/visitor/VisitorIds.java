@@ -48,7 +48,7 @@ public final class VisitorIds {
   public String ofVid(String vid) {
     Macs m = macs.get();
     if (m.vid == null) {
-      m.vid = mac(keys.vidKey());
+      m.vid = new HmacSha256(keys.vidKey());
     }
     return "v" + keys.keyId() + hash(m.vid, vid);
   }
@@ -58,7 +58,7 @@ public final class VisitorIds {
     long day = Math.floorDiv(clock.millis(), 86_400_000L);
     Macs m = macs.get();
     if (m.day != day) {
-      m.client = mac(keys.daySalt(day));
+      m.client = new HmacSha256(keys.daySalt(day));
       m.day = day;
     }
     return "c" + keys.keyId() + hash(m.client, ip + "\n" + (userAgent == null ? "" : userAgent));
@@ -73,7 +73,7 @@ public final class VisitorIds {
     long day = Math.floorDiv(clock.millis(), 86_400_000L);
     Macs m = macs.get();
     if (m.day != day) {
-      m.client = mac(keys.daySalt(day));
+      m.client = new HmacSha256(keys.daySalt(day));
       m.day = day;
     }
     return "a" + keys.keyId() + hash(m.client, "address\n" + addressGroup);
@@ -84,10 +84,6 @@ public final class VisitorIds {
     byte[] head = new byte[HASH_BYTES];
     System.arraycopy(digest, 0, head, 0, HASH_BYTES);
     return B64.encodeToString(head);
-  }
-
-  private static HmacSha256 mac(byte[] key) {
-    return new HmacSha256(key);
   }
 
   /** Per-thread MACs: not thread-safe, and costly to initialise per event. */
