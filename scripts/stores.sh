@@ -32,12 +32,14 @@ wait_for() { # command... ; up to 60 s
   return 1
 }
 
+# lazyfree-lazy-expire: a shard's dedup generation (one hash of every view it counted in a dedup window)
+# is freed by a background thread when it expires, not in Redis' main loop (docs/scaling.md).
 start_redis() {
   local dir=$1 port=$2
   mkdir -p "$dir/redis"
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/redis" --daemonize yes \
     --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" \
-    --save "" --appendonly yes --appendfsync everysec
+    --save "" --appendonly yes --appendfsync everysec --lazyfree-lazy-expire yes
   wait_for redis-cli -p "$port" ping || { cat "$dir/redis/redis.log" >&2; echo "Redis did not start" >&2; exit 1; }
 }
 
@@ -51,7 +53,7 @@ start_cluster() {
     redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/cluster/$port" --daemonize yes \
       --pidfile "$dir/cluster/$port/redis.pid" --logfile "$dir/cluster/$port/redis.log" \
       --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
-      --save "" --appendonly yes --appendfsync everysec
+      --save "" --appendonly yes --appendfsync everysec --lazyfree-lazy-expire yes
     wait_for redis-cli -p "$port" ping || { cat "$dir/cluster/$port/redis.log" >&2; echo "Redis $port did not start" >&2; exit 1; }
     nodes+=("127.0.0.1:$port")
   done

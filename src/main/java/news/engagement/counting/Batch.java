@@ -88,22 +88,15 @@ final class Batch {
   }
 
   /**
-   * How often a batcher trims an article's seen set and refreshes its TTL, at most: half the dedup
-   * window, at least a second, at most five minutes.
+   * The dedup generations declared to the script: the one of {@code wallMillis} (this machine's clock when
+   * the call is sent), the two before it and the one after. The script picks the current one and the one
+   * before by Redis' clock, so the instances agree on them whatever their clocks, as long as each is
+   * within a window of Redis'.
    */
-  static Duration seenRefresh(Duration window) {
-    long half = window.toMillis() / 2;
-    return Duration.ofMillis(Math.max(1000, Math.min(half, Duration.ofMinutes(5).toMillis())));
-  }
+  static final int GENERATIONS = 4;
 
-  /**
-   * The seen set's TTL, set at each refresh: a visitor's entry must outlive their window, and every
-   * write to the set comes at most one refresh period (plus the call's way to Redis, up to the grace of
-   * the window or 10 s, whichever is less) after a refresh by the batcher that writes.
-   */
-  static Duration seenTtl(Duration window) {
-    Duration grace = window.compareTo(Duration.ofSeconds(10)) < 0 ? window : Duration.ofSeconds(10);
-    return window.plus(seenRefresh(window)).plus(grace);
+  static long generation(long millis, Duration window) {
+    return Math.floorDiv(millis, window.toMillis());
   }
 
   /** KEYS and ARGV of one application. */
@@ -111,13 +104,13 @@ final class Batch {
   }
 
   /**
-   * The call for this batch; {@code touched} says which articles need their TTLs refreshed,
-   * {@code trimSeen} which need their seen set trimmed and its TTL refreshed.
+   * The call for this batch; {@code touched} says which articles need their TTLs refreshed;
+   * {@code wallMillis} is the real time (not a test clock), to name the dedup generations by.
    */
   Call encode(Keys keys, String batcherId, Retention retention, Limits limits, long bucketStart,
-      boolean touchBuckets, Set<String> touched, Set<String> trimSeen) {
+      boolean touchBuckets, Set<String> touched, long wallMillis) {
     long minute = Math.floorDiv(nowMillis, 60_000) * 60;
-    List<String> k = new ArrayList<>(6 + byArticle.size() * 5 + events);
+    List<String> k = new ArrayList<>(12 + byArticle.size() * 5 + events);
     k.add(keys.watermark(shard, batcherId));
     k.add(keys.minute(shard, minute));
     k.add(keys.dirtyMinutes(shard));
@@ -126,6 +119,10 @@ final class Batch {
     }
     long window = limits.dedupWindow().toMillis();
     k.add(keys.addressViews(shard, Math.floorDiv(nowMillis, window) * window));
+    long generation = generation(wallMillis, limits.dedupWindow());
+    for (long g = generation - 2; g < generation - 2 + GENERATIONS; g++) {
+      k.add(keys.viewSeen(shard, g));
+    }
     List<String> a = new ArrayList<>(8 + byArticle.size() * 3 + events * 3);
     a.add(Long.toString(sequence));
     a.add(Long.toString(minute));
@@ -136,18 +133,17 @@ final class Batch {
     a.add(Long.toString(BucketSize.FIVE_MINUTES.retention().toSeconds()));
     a.add(touchBuckets ? "1" : "0");
     a.add(Integer.toString(limits.maxViewsPerAddress()));
-    a.add(Long.toString(seenTtl(limits.dedupWindow()).toMillis()));
+    a.add(Long.toString(generation));
     boolean capped = limits.maxViewsPerAddress() > 0;
     byArticle.forEach((article, list) -> {
       k.add(keys.counts(article));
       k.add(keys.uniques(article));
       k.add(keys.likers(article));
       k.add(keys.bucketUniques(article, BucketSize.FIVE_MINUTES, bucketStart));
-      k.add(keys.viewSeen(article));
       Integer p = previews.get(article);
       a.add(article);
-      a.add(Integer.toString((touched.contains(article) ? 1 : 0) + (trimSeen.contains(article) ? 2 : 0)));
-      // Views first, as one visitor each (deduplicated against the article's seen set), then the address
+      a.add(touched.contains(article) ? "1" : "0");
+      // Views first, as one visitor each (deduplicated against the shard's seen generations), then the address
       // groups of those the bound applies to, then every other event in order.
       int views = 0;
       List<String> groups = new ArrayList<>();

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Batcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-  /** Articles whose TTLs and seen sets this batcher remembers refreshing; forgotten ones simply refresh again. */
+  /** Articles whose TTLs this batcher remembers refreshing; forgotten ones simply refresh again. */
   private static final int MAX_TOUCHED = 200_000;
   private static final int KEEP_QUARANTINED = 32;
   /**
@@ -92,13 +92,10 @@ public final class Batcher extends VerticleBase {
     }
   };
 
-  /** The bucket whose TTLs were refreshed, and System.nanoTime() of the last trim of the seen set. */
+  /** The bucket whose TTLs were refreshed. */
   private static final class Refreshed {
     long bucket = -1;
-    boolean trimmed;
-    long trimmedNanos;
   }
-  private final long seenRefreshNanos;
   private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
   private long timerId = -1;
   /** System.nanoTime() at which the armed timer fires. */
@@ -150,7 +147,6 @@ public final class Batcher extends VerticleBase {
     this.intervalNanos = interval.toNanos();
     this.limits = AddressAllowance.forScript(Objects.requireNonNull(limits, "limits"));
     this.allowance = new AddressAllowance(limits);
-    this.seenRefreshNanos = Batch.seenRefresh(limits.dedupWindow()).toNanos();
     this.maxBatch = maxBatch;
     this.maxPending = maxPending;
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
@@ -312,20 +308,14 @@ public final class Batcher extends VerticleBase {
     inFlight++;
     long bucket = BucketSize.FIVE_MINUTES.startOf(now / 1000);
     Set<String> touch = new HashSet<>();
-    Set<String> trim = new HashSet<>();
-    long nanos = System.nanoTime();
     for (String article : batch.articles()) {
       Refreshed last = touched.get(article);
       if (last == null || last.bucket != bucket) {
         touch.add(article);
       }
-      // Decided at each send (a retry decides again), so the set's TTL counts from about when it is set.
-      if (last == null || !last.trimmed || nanos - last.trimmedNanos >= seenRefreshNanos) {
-        trim.add(article);
-      }
     }
     Batch.Call call = batch.encode(keys, batcherId, retention, limits, bucket, lane.lastBucket != bucket,
-        touch, trim);
+        touch, System.currentTimeMillis());
     long started = System.nanoTime();
     redis.<String>run(Batch.SCRIPT, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
       lane.inFlight = false;
@@ -334,11 +324,6 @@ public final class Batcher extends VerticleBase {
         applied(lane, batch, ar.result(), System.nanoTime() - started);
         lane.lastBucket = bucket;
         touch.forEach(article -> touched.computeIfAbsent(article, a -> new Refreshed()).bucket = bucket);
-        trim.forEach(article -> {
-          Refreshed r = touched.computeIfAbsent(article, a -> new Refreshed());
-          r.trimmed = true;
-          r.trimmedNanos = nanos;
-        });
       } else {
         failed(lane, batch, ar.cause());
       }

@@ -19,13 +19,14 @@ import java.time.Duration;
  * <ul>
  *   <li>per article, TTL refreshed on write (probation TTL until the article is vouched for):
  *       {@code a} totals hash, {@code u} all-time HyperLogLog, {@code l} likers set;
- *   <li>per visitor and article, TTL = dedup window: {@code dv} view seen, {@code ds} share seen;
+ *   <li>per visitor and article, TTL = dedup window: {@code ds} share seen;
  *   <li>per article and bucket, TTL = bucket retention: {@code ub} visitors HyperLogLog; per article,
  *       window and open bucket, TTL minutes: {@code wu} visitors of the window's closed buckets;
  *   <li>per shard and bucket, TTL = bucket retention: {@code t} top-list sorted sets, {@code m} minute
  *       totals hash; per shard: {@code m:dirty}, {@code m:clean}, {@code flushed}, {@code wm} batcher watermarks,
  *       {@code w} closed-window sums, {@code rolled} roll-up markers, {@code da} views per sender address
- *       and article in a dedup window (two windows).
+ *       and article in a dedup window (two windows), {@code dv} the views counted in a dedup window
+ *       (two windows).
  * </ul>
  */
 public final class Keys {
@@ -133,14 +134,6 @@ public final class Keys {
     return article("l", article);
   }
 
-  /**
-   * Sorted set of the visitors whose view of the article counted, scored by when (ms, Redis' clock): a
-   * visitor counts again once their score is a dedup window old. Trimmed and given its TTL now and then.
-   */
-  public String viewSeen(String article) {
-    return article("dv", article);
-  }
-
   /** Marker that a visitor's share of the article to a network counted within the dedup window. */
   public String shareSeen(String article, String network, String visitor) {
     return article("ds", article) + ":" + network + ":" + visitor;
@@ -209,6 +202,16 @@ public final class Keys {
    */
   public String addressViews(int shard, long windowStartMillis) {
     return base(shard) + "da:" + windowStartMillis;
+  }
+
+  /**
+   * Hash of the views the shard counted in dedup generation {@code generation} (the dedup window's
+   * number since the epoch, by Redis' clock): field "&lt;article&gt;\t&lt;visitor&gt;", value the view's time in
+   * ms since the generation began. A visitor's view counts again once no view of theirs is in this
+   * generation or a window old in the one before; the hash expires when the next generation ends.
+   */
+  public String viewSeen(int shard, long generation) {
+    return base(shard) + "dv:" + generation;
   }
 
   // ---- traffic sources (counted views by "medium:source"; see docs/sources.md) ----------------------

@@ -6,7 +6,9 @@ import java.util.List;
 /** Which failures of a batch script a retry can fix (connection, timeout, fail-over, busy, memory) and which not. */
 public final class RedisFailure {
   private static final List<String> TRANSIENT = List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK",
-      "CLUSTERDOWN", "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT");
+      "CLUSTERDOWN", "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT",
+      // apply-batch.lua: this machine's clock names dedup generations Redis' clock is not in; sent again, re-named.
+      "CLOCKSKEW");
 
   private RedisFailure() {
   }

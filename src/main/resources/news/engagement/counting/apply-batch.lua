@@ -7,27 +7,29 @@
 -- far is undone before the error is returned, so a failed batch leaves nothing behind but HyperLogLog
 -- registers (which cannot be removed and only ever make uniques approximate anyway).
 --
--- Work: per view its visitor in the article's seen set (one ZMSCORE and one ZADD per article and batch),
--- per counted view its visitor in two HyperLogLogs (added once per article and batch); everything else is per article and batch (one HINCRBY per changed counter) or per batch
--- (the minute hash and the top buckets are read and written with one HMGET/HSET and ZMSCORE/ZADD).
+-- Work: per view one field of the batch's two HMGETs (the shard's dedup generations, one call each for
+-- all articles) and, when it counts, of one HSET; per counted view its visitor in two HyperLogLogs
+-- (added once per article and batch); everything else is per article and batch (one HINCRBY per
+-- changed counter) or per batch (the minute hash and the top buckets are read and written with one
+-- HMGET/HSET and ZMSCORE/ZADD). The script's time is mostly per argument and per call, and every write is
+-- also written to the AOF and the replicas.
 --
 -- KEYS (built by news.engagement.counting.Batch, all on one shard):
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
 --   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
---   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, the seen set (a
---   sorted set: visitor -> time (ms) their view last counted), one dedup key per share event (in event
---   order), then (when its views have
---   sources) its hour source hash; last, the shard's hour source hash ("traffic sources" below).
+--   8..11 the shard's dedup generations G-2..G+1 (G: ARGV 10; hashes "<article>\t<visitor>" -> ms since
+--   the generation began),
+--   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, one dedup key per
+--   share event (in event order), then (when its views have sources) its hour source hash; last, the
+--   shard's hour source hash ("traffic sources" below).
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
---   address group may add to an article per dedup window (0 = no bound), 10 seen sets' TTL (ms),
---   then per article: id, flags (1 = refresh the TTLs, 2 = trim and refresh the seen set), V, the V view events' visitors, A, A pairs (view number
---   1..V, address group) for the views the bound applies to, O, O other events as (code, visitor,
---   detail) in order: s = share (detail = network), l = like, u = unlike, p = previews (detail =
---   count); then the article's sources ("traffic sources" below); last, four source bounds.
---   A view is one ARGV, and its dedup decision one member of one ZMSCORE and one ZADD per article and
---   batch: the script's time is mostly per argument and per call, and every write is also written
---   to the AOF and the replicas.
+--   address group may add to an article per dedup window (0 = no bound), 10 G, the dedup generation
+--   (window number since the epoch) of the sender's clock,
+--   then per article: id, flags (1 = refresh the TTLs), V, the V view events' visitors, A, A pairs (view
+--   number 1..V, address group) for the views the bound applies to, O, O other events as (code,
+--   visitor, detail) in order: s = share (detail = network), l = like, u = unlike, p = previews
+--   (detail = count); then the article's sources ("traffic sources" below); last, four source bounds.
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
 --   shares, sharesDuplicate, previews, viewsCapped (new visitors' views past the address bound),
 --   replayed (true when the watermark already had this sequence).
@@ -52,15 +54,13 @@ local minute = ARGV[2]
 local window, probationTtl, vouchedTtl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local vouchViews, bucketTtl, touchBuckets = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
 local maxPerAddress = tonumber(ARGV[9])
-local seenTtl = ARGV[10]
+local generation = tonumber(ARGV[10])
 -- Dedup time is Redis' own clock (as a key's TTL would be), fixed for the call: a re-sent batch never
 -- gets here (the watermark answers it), and what is written is the time itself, so AOF and replicas
 -- replay the same members and scores.
 local time = redis.call('TIME')
 local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local cutoff = nowMs - tonumber(window)
--- Passed to ZADD as a string: a Lua number would be formatted again for every visitor.
-nowMs = string.format('%d', nowMs)
+window = tonumber(window)
 
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
   shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
@@ -94,75 +94,25 @@ local function pfaddAll(key, visitors)
   end
 end
 
--- One article's decisions (dedup, likes): what would count, before the address bound. A view costs its
--- SET and, when it counts, two table slots; nothing else is per view.
+-- One article's part of the call, read: its views' visitors (decided later, with the whole batch's),
+-- its address groups, and its other events (shares, likes), decided here.
 local function decide(article, flags, ai, ki)
   local st = {article = article, touch = flags % 2 == 1, counts = KEYS[ki], uniques = KEYS[ki + 1],
     likers = KEYS[ki + 2], bucketHll = KEYS[ki + 3], x = {views = 0, likes = 0, shares = 0, previews = 0},
     visitors = {}, at = {}}
-  local seenKey = KEYS[ki + 4]
-  ki = ki + 5
-  local x, visitors, at = st.x, st.visitors, st.at
+  ki = ki + 4
+  local x = st.x
   local nv = tonumber(ARGV[ai])
-  ai = ai + 1
-  local c = 0
-  -- In chunks of 500 views: unpack() and a call's arguments are bounded by Lua's stack.
-  for from = 0, nv - 1, 500 do
-    local to = math.min(from + 499, nv - 1)
-    -- A visitor counts when the article's seen set has no view of theirs counted after the cutoff.
-    local scores = redis.call('ZMSCORE', seenKey, unpack(ARGV, ai + from, ai + to))
-    local add, fresh, older = {}, {}, {}
-    for e = from, to do
-      local score = scores[e - from + 1]
-      if not score or tonumber(score) < cutoff then
-        local v = ARGV[ai + e]
-        c = c + 1
-        visitors[c] = v
-        at[c] = e + 1
-        add[#add + 1] = nowMs
-        add[#add + 1] = v
-        if score then
-          older[#older + 1] = score
-          older[#older + 1] = v
-        else
-          fresh[#fresh + 1] = v
-        end
-      end
-    end
-    if #add > 0 then
-      redis.call('ZADD', seenKey, unpack(add))
-      if #fresh > 0 then did('ZREM', seenKey, unpack(fresh)) end
-      if #older > 0 then did('ZADD', seenKey, unpack(older)) end
-    end
-  end
-  if flags >= 2 then
-    -- Now and then (the batcher says when): expired visitors leave, and the set lives on past the window.
-    redis.call('ZREMRANGEBYSCORE', seenKey, '-inf', '(' .. cutoff)
-    redis.call('PEXPIRE', seenKey, seenTtl)
-  end
-  x.views = c
-  r.views = r.views + c
-  r.viewsDuplicate = r.viewsDuplicate + nv - c
-  ai = ai + nv
+  st.firstView, st.nv = ai + 1, nv
+  ai = ai + 1 + nv
   local na = tonumber(ARGV[ai])
   ai = ai + 1
   if na > 0 then
-    local groupOf = {}
+    st.groupOf = {}
     for j = 0, na - 1 do
-      groupOf[tonumber(ARGV[ai + 2 * j])] = ARGV[ai + 2 * j + 1]
+      st.groupOf[tonumber(ARGV[ai + 2 * j])] = ARGV[ai + 2 * j + 1]
     end
     ai = ai + 2 * na
-    st.byAddress, st.addressOrder = {}, {}
-    for i = 1, c do
-      local group = groupOf[at[i]]
-      if group then
-        if not st.byAddress[group] then
-          st.byAddress[group] = {}
-          st.addressOrder[#st.addressOrder + 1] = group
-        end
-        table.insert(st.byAddress[group], i)
-      end
-    end
   end
   local no = tonumber(ARGV[ai])
   ai = ai + 1
@@ -209,6 +159,103 @@ local function decide(article, flags, ai, ki)
     end
   end
   return st, ki, ai + 3 * no
+end
+
+-- The dedup decision of every view of the batch at once, against the shard's two current generations
+-- (keys.viewSeen): one HMGET of the current generation for all views, one of the previous generation for
+-- those not in it, one HSET of those that count. A view counts when neither generation has a view of the
+-- visitor's on the article since the cutoff: every entry of the current generation is (it began less
+-- than a window ago); one of the previous generation is when its offset in that generation is at least
+-- now's offset in the current one (both are then a window apart).
+local function dedup(articles)
+  local gen = math.floor(nowMs / window)
+  local at = gen - generation + 10
+  if at < 9 or at > 11 then
+    error({err = 'CLOCKSKEW this machine and Redis disagree on the time by more than a dedup window'})
+  end
+  local current, previous = KEYS[at], KEYS[at - 1]
+  local offset = string.format('%d', nowMs - gen * window)
+  local fields, owner, index = {}, {}, {}
+  for _, st in ipairs(articles) do
+    local prefix = st.article .. '\t'
+    for e = 0, st.nv - 1 do
+      local n = #fields + 1
+      fields[n] = prefix .. ARGV[st.firstView + e]
+      owner[n], index[n] = st, e
+    end
+  end
+  if #fields == 0 then
+    return
+  end
+  -- Not in the current generation: candidates, checked against the previous one.
+  local candidates = {}
+  for from = 1, #fields, 500 do
+    local to = math.min(from + 499, #fields)
+    local found = redis.call('HMGET', current, unpack(fields, from, to))
+    for i = from, to do
+      if not found[i - from + 1] then
+        candidates[#candidates + 1] = i
+      end
+    end
+  end
+  local counted = {}
+  local limit = tonumber(offset)
+  for from = 1, #candidates, 500 do
+    local to = math.min(from + 499, #candidates)
+    local names = {}
+    for j = from, to do
+      names[#names + 1] = fields[candidates[j]]
+    end
+    local found = redis.call('HMGET', previous, unpack(names))
+    for j = from, to do
+      local before = found[j - from + 1]
+      if not before or tonumber(before) < limit then
+        counted[#counted + 1] = candidates[j]
+      end
+    end
+  end
+  for from = 1, #counted, 500 do
+    local to = math.min(from + 499, #counted)
+    local set, names = {}, {}
+    for j = from, to do
+      local f = fields[counted[j]]
+      set[#set + 1] = f
+      set[#set + 1] = offset
+      names[#names + 1] = f
+    end
+    redis.call('HSET', current, unpack(set))
+    did('HDEL', current, unpack(names))
+  end
+  if #counted > 0 then
+    -- The same absolute time from every call: the generation is needed until the next one ends.
+    redis.call('PEXPIREAT', current, string.format('%d', (gen + 2) * window + 1000))
+  end
+  -- In each article's view order, as the address bound and the sources expect.
+  for _, i in ipairs(counted) do
+    local st = owner[i]
+    local c = #st.visitors + 1
+    st.visitors[c] = ARGV[st.firstView + index[i]]
+    st.at[c] = index[i] + 1
+  end
+  for _, st in ipairs(articles) do
+    local c = #st.visitors
+    st.x.views = c
+    r.views = r.views + c
+    r.viewsDuplicate = r.viewsDuplicate + st.nv - c
+    if st.groupOf then
+      st.byAddress, st.addressOrder = {}, {}
+      for i = 1, c do
+        local group = st.groupOf[st.at[i]]
+        if group then
+          if not st.byAddress[group] then
+            st.byAddress[group] = {}
+            st.addressOrder[#st.addressOrder + 1] = group
+          end
+          table.insert(st.byAddress[group], i)
+        end
+      end
+    end
+  end
 end
 
 -- The bound per address group and article in the window, for every article of the batch at once (one
@@ -526,7 +573,7 @@ local function writeSiteSources()
 end
 
 local function body()
-  local ai, ki = 11, 8
+  local ai, ki = 11, 12
   local articles = {}
   while ai <= #ARGV - SOURCE_ARGS do
     local st
@@ -534,6 +581,7 @@ local function body()
     ai, ki = readSources(st, ai, ki)
     articles[#articles + 1] = st
   end
+  dedup(articles)
   boundAddresses(articles)
   for _, st in ipairs(articles) do
     writeSources(st, write(st))

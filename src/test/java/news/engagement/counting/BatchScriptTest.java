@@ -50,7 +50,7 @@ class BatchScriptTest {
 
   private Batch.Outcome apply(Batch batch) {
     Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, batch.articles(),
-        batch.articles());
+        System.currentTimeMillis());
     String result = redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
     return batch.outcome(result);
   }
@@ -116,9 +116,10 @@ class BatchScriptTest {
         .hasMessageContaining("WRONGTYPE")
         .satisfies(err -> assertThat(RedisFailure.deterministic(err)).isTrue());
 
-    assertThat(redis.exists(keys.counts(good), keys.likers(good), keys.viewSeen(good),
-        keys.shareSeen(good, "x", "visitor-1"), keys.viewSeen(poisoned),
-        keys.watermark(shard, batcher))).isZero();
+    assertThat(redis.exists(keys.counts(good), keys.likers(good),
+        keys.shareSeen(good, "x", "visitor-1"), keys.watermark(shard, batcher))).isZero();
+    assertThat(countedAt(LIMITS, good, "visitor-1")).isNull();
+    assertThat(countedAt(LIMITS, poisoned, "visitor-1")).isNull();
     // The shard's minute hash may hold other tests' articles: this batch's fields must not be there.
     assertThat(redis.hget(keys.minute(shard, NOW / 1000 - (NOW / 1000) % 60), good + "\tviews")).isNull();
     assertThat(redis.zscore(keys.top(shard, "views", BucketSize.FIVE_MINUTES, BUCKET), good)).isNull();
@@ -175,7 +176,8 @@ class BatchScriptTest {
         new Countable(CountedType.VIEW, a, "visitor-1", null),
         new Countable(CountedType.LIKE, a, "visitor-1", null),
         new Countable(CountedType.SHARE, a, "visitor-1", "telegram")));
-    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, Set.of(a), Set.of(a));
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, Set.of(a),
+        System.currentTimeMillis());
     String tag = "{" + keys.tag(keys.shardOf(a)) + "}";
     assertThat(call.keys()).allSatisfy(key -> assertThat(key).contains(tag));
     redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
@@ -185,34 +187,74 @@ class BatchScriptTest {
       assertThat(redis.ttl(key)).as(key).isBetween(probation - 5, probation);
     }
     assertThat(redis.ttl(keys.bucketUniques(a, BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
-    assertThat(redis.pttl(keys.viewSeen(a)))
-        .isBetween(LIMITS.dedupWindow().toMillis(), Batch.seenTtl(LIMITS.dedupWindow()).toMillis());
+    // The shard's dedup generation lives until the next one ends: at least a window, at most two and a second.
+    long window = LIMITS.dedupWindow().toMillis();
+    long generation = Math.floorDiv(countedAt(LIMITS, a, "visitor-1"), window);
+    assertThat(redis.pttl(keys.viewSeen(keys.shardOf(a), generation))).isBetween(window - 5_000, 2 * window + 1_000);
     assertThat(redis.ttl(keys.top(keys.shardOf(a), "views", BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
     assertThat(redis.ttl(keys.watermark(keys.shardOf(a), batcher))).isPositive();
   }
 
   @Test
-  void aVisitorCountsAgainOnceTheWindowPassedAndTheSeenSetLetsExpiredVisitorsGo() throws InterruptedException {
+  void aVisitorCountsAgainOnceTheWindowPassedAndOldGenerationsExpire() throws InterruptedException {
     String a = article("window");
     Limits shortWindow = new Limits(Duration.ofMillis(300), 0);
     int shard = keys.shardOf(a);
-    assertThat(applyWith(shortWindow, Batch.of(shard, 1, NOW, List.of(view(a, "v1"))), Set.of()).counted()
+    assertThat(applyWith(shortWindow, Batch.of(shard, 1, NOW, List.of(view(a, "v1")))).counted()
         .get(CountedType.VIEW)).isEqualTo(1);
-    Batch.Outcome again = applyWith(shortWindow, Batch.of(shard, 2, NOW, List.of(view(a, "v1"))), Set.of());
+    Batch.Outcome again = applyWith(shortWindow, Batch.of(shard, 2, NOW, List.of(view(a, "v1"))));
     assertThat(again.counted().get(CountedType.VIEW)).isZero();
     assertThat(again.duplicates()).isEqualTo(1);
 
-    pastWindow(a, shortWindow);
-    Batch.Outcome later = applyWith(shortWindow, Batch.of(shard, 3, NOW, List.of(view(a, "v1"), view(a, "v2"))),
-        Set.of());
+    long first = countedAt(shortWindow, a, "v1");
+    pastWindow(first, shortWindow);
+    Batch.Outcome later = applyWith(shortWindow, Batch.of(shard, 3, NOW, List.of(view(a, "v1"), view(a, "v2"))));
     assertThat(later.counted().get(CountedType.VIEW)).isEqualTo(2);
     assertThat(redis.hget(keys.counts(a), "views")).isEqualTo("3");
+    assertThat(countedAt(shortWindow, a, "v1")).isGreaterThanOrEqualTo(first + 300);
 
-    // A trim drops the visitors whose window has passed and gives the set its TTL.
-    pastWindow(a, shortWindow);
-    applyWith(shortWindow, Batch.of(shard, 4, NOW, List.of(view(a, "v3"))), Set.of(a));
-    assertThat(redis.zrange(keys.viewSeen(a), 0, -1)).containsExactly("v3");
-    assertThat(redis.pttl(keys.viewSeen(a))).isBetween(1L, Batch.seenTtl(shortWindow.dedupWindow()).toMillis());
+    // The first view's generation is gone once the one after it has ended (plus a second).
+    long window = shortWindow.dedupWindow().toMillis();
+    long generation = Math.floorDiv(first, window);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (redisMillis() <= (generation + 2) * window + 1_000) {
+      assertThat(System.nanoTime()).as("Redis' clock stands still").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    assertThat(redis.exists(keys.viewSeen(shard, generation))).isZero();
+  }
+
+  @Test
+  void aViewAWindowOldInThePreviousGenerationCountsAndOneInsideItDoesNot() throws InterruptedException {
+    // One visitor's view just inside the window and another's just past it, both in the previous generation.
+    String a = article("edge");
+    Limits window = new Limits(Duration.ofSeconds(2), 0);
+    int shard = keys.shardOf(a);
+    long w = 2_000;
+    // Wait for the last half of a generation, then count v-old; a quarter window later v-new; then both
+    // again just after the next generation begins plus half a window: v-old is then past it, v-new not.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (Math.floorMod(redisMillis(), w) < w / 2 || Math.floorMod(redisMillis(), w) > w / 2 + 200) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    applyWith(window, Batch.of(shard, 1, NOW, List.of(view(a, "v-old"))));
+    Thread.sleep(w / 4 + 100);
+    applyWith(window, Batch.of(shard, 2, NOW, List.of(view(a, "v-new"))));
+    long old = countedAt(window, a, "v-old");
+    long fresh = countedAt(window, a, "v-new");
+    assertThat(Math.floorDiv(old, w)).isEqualTo(Math.floorDiv(fresh, w));
+    // A moment when v-old's view is over a window old and v-new's is not, in the next generation.
+    while (redisMillis() <= old + w + 20) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    assertThat(redisMillis()).as("too slow to land between the two").isLessThan(fresh + w - 50);
+    Batch.Outcome edge = applyWith(window, Batch.of(shard, 3, NOW, List.of(view(a, "v-old"), view(a, "v-new"))));
+    assertThat(edge.counted().get(CountedType.VIEW)).isEqualTo(1);
+    assertThat(edge.duplicates()).isEqualTo(1);
+    assertThat(countedAt(window, a, "v-old")).isGreaterThan(old + w);
+    assertThat(countedAt(window, a, "v-new")).isEqualTo(fresh);
   }
 
   @Test
@@ -225,7 +267,9 @@ class BatchScriptTest {
     }
     Batch.Outcome outcome = apply(Batch.of(keys.shardOf(a), 1, NOW, views));
     assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(6_000);
-    assertThat(redis.zcard(keys.viewSeen(a))).isEqualTo(6_000);
+    long generation = Math.floorDiv(countedAt(LIMITS, a, "reader-0"), LIMITS.dedupWindow().toMillis());
+    String[] fields = views.stream().map(v -> a + "\t" + v.visitor()).toArray(String[]::new);
+    assertThat(redis.hmget(keys.viewSeen(keys.shardOf(a), generation), fields)).allSatisfy(kv -> assertThat(kv.hasValue()).isTrue());
     Batch.Outcome again = apply(Batch.of(keys.shardOf(a), 2, NOW, views));
     assertThat(again.counted().get(CountedType.VIEW)).isZero();
     assertThat(again.duplicates()).isEqualTo(6_000);
@@ -236,16 +280,32 @@ class BatchScriptTest {
     return new Countable(CountedType.VIEW, article, visitor, null);
   }
 
-  private Batch.Outcome applyWith(Limits limits, Batch batch, Set<String> trim) {
-    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, limits, BUCKET, true, batch.articles(), trim);
+  private Batch.Outcome applyWith(Limits limits, Batch batch) {
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, limits, BUCKET, true, batch.articles(),
+        System.currentTimeMillis());
     return batch.outcome(redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()));
   }
 
-  /** Waits (Redis' clock) until every member of the article's seen set is older than the window. */
-  private void pastWindow(String article, Limits limits) throws InterruptedException {
-    double newest = redis.zrangeWithScores(keys.viewSeen(article), -1, -1).get(0).getScore();
+  /**
+   * When (ms, Redis' clock) the visitor's view of the article last counted, read off the shard's dedup
+   * generations around now (the newest that has it); null when none has.
+   */
+  private Long countedAt(Limits limits, String article, String visitor) {
+    long window = limits.dedupWindow().toMillis();
+    long now = Math.floorDiv(redisMillis(), window);
+    for (long g = now + 1; g >= now - 2; g--) {
+      String offset = redis.hget(keys.viewSeen(keys.shardOf(article), g), article + "\t" + visitor);
+      if (offset != null) {
+        return g * window + Long.parseLong(offset);
+      }
+    }
+    return null;
+  }
+
+  /** Waits (Redis' clock) until a view counted at {@code countedAt} is older than the window. */
+  private void pastWindow(long countedAt, Limits limits) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (redisMillis() <= newest + limits.dedupWindow().toMillis()) {
+    while (redisMillis() <= countedAt + limits.dedupWindow().toMillis()) {
       assertThat(System.nanoTime()).as("Redis' clock stands still").isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -262,7 +322,8 @@ class BatchScriptTest {
     Retention retention = new Retention(Duration.ofDays(400), Duration.ofHours(1), 3);
     for (int seq = 1; seq <= 3; seq++) {
       Batch batch = Batch.of(keys.shardOf(a), seq, NOW, List.of(new Countable(CountedType.VIEW, a, "v" + seq, null)));
-      Batch.Call call = batch.encode(keys, batcher, retention, LIMITS, BUCKET, false, Set.of(), Set.of());
+      Batch.Call call = batch.encode(keys, batcher, retention, LIMITS, BUCKET, false, Set.of(),
+          System.currentTimeMillis());
       redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args());
       long ttl = redis.ttl(keys.counts(a));
       if (seq < 3) {
@@ -284,7 +345,7 @@ class BatchScriptTest {
     fromOne.add(new Countable(CountedType.VIEW, a, "other-reader", null, "address-2"));
     Batch first = Batch.of(keys.shardOf(a), 1, NOW, fromOne);
     Batch.Call call = first.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, first.articles(),
-        first.articles());
+        System.currentTimeMillis());
     Batch.Outcome outcome = first.outcome(redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()));
     assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(4);
     assertThat(outcome.capped()).isEqualTo(2);
@@ -292,7 +353,8 @@ class BatchScriptTest {
     // Later batches of the window: still bounded per address, the window's count is kept in Redis.
     Batch later = Batch.of(keys.shardOf(a), 2, NOW, List.of(new Countable(CountedType.VIEW, a, "invented-9", null,
         "address-1"), new Countable(CountedType.VIEW, a, "next-reader", null, "address-3")));
-    call = later.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, later.articles(), Set.of());
+    call = later.encode(keys, batcher, Retention.DEFAULT, bound, BUCKET, true, later.articles(),
+        System.currentTimeMillis());
     outcome = later.outcome(redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()));
     assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(1);
     assertThat(outcome.capped()).isEqualTo(1);

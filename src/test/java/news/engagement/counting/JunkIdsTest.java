@@ -60,8 +60,9 @@ class JunkIdsTest {
         long live = keysMatching(redis, "*" + run + "*");
         assertThat(live).as("totals, HyperLogLogs and dedup markers while on probation").isGreaterThan(IDS);
 
-        // The probation TTL (8 s) passes, and the seen sets' (the window plus its refresh period and grace).
-        Thread.sleep(Math.max(9_000, Batch.seenTtl(Duration.ofSeconds(8)).toMillis() + 1_000));
+        // The probation TTL (8 s) passes, and the views' dedup generations expire (two windows at most).
+        Thread.sleep(9_000);
+        SeenGenerations.awaitGone(redis, service.service.keys(), Duration.ofSeconds(8));
         // The uniques lists merge the closed part of each window for their candidates (at most 200 per
         // window, kept for the open bucket): bounded by the lists, not by the number of ids.
         long candidates = keysMatching(redis, "*:wu:*" + run + "*");

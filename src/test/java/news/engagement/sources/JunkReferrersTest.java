@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import news.engagement.counting.Keys;
+import news.engagement.counting.SeenGenerations;
 import news.engagement.counting.Keys.BucketSize;
 import news.engagement.counting.SourceBounds;
 import news.engagement.testing.LocalCluster;
@@ -125,11 +126,7 @@ class JunkReferrersTest {
         assertThat(sourceBytes).isLessThan(SOURCE_KEYS_BOUND_BYTES);
         long during = usedMemory(redis);
         // The views' dedup markers live one dedup window; what the junk leaves is what stays after them.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!keysMatching(redis, "*:dv:" + run + "*").isEmpty()) {
-          assertThat(System.nanoTime()).as("dedup markers expire").isLessThan(deadline);
-          Thread.sleep(500);
-        }
+        SeenGenerations.awaitGone(redis, keys, Duration.ofSeconds(3));
         long after = usedMemory(redis);
         LOG.info("{} junk referrers: {} KB more while the dedup markers live, {} KB more after; the articles' "
             + "source hashes take {} bytes", VIEWS, (during - before) >> 10, (after - before) >> 10, sourceBytes);
