@@ -88,15 +88,22 @@ final class Batch {
   }
 
   /**
-   * The dedup generations declared to the script: the one of {@code wallMillis} (this machine's clock when
-   * the call is sent), the two before it and the one after. The script picks the current one and the one
-   * before by Redis' clock, so the instances agree on them whatever their clocks, as long as each is
-   * within a window of Redis'.
+   * The dedup generations declared to the script: the one of {@code redisMillis} (this batcher's estimate
+   * of Redis' clock when the call is sent), the two before it and the one after. The script picks the
+   * current one and the one before by Redis' own clock, so every instance uses the same ones.
    */
   static final int GENERATIONS = 4;
 
-  static long generation(long millis, Duration window) {
-    return Math.floorDiv(millis, window.toMillis());
+  /**
+   * A dedup generation's length: the window, but at least a second, so that the declared generations
+   * cover Redis' clock although the estimate of it lags by a round trip (a window of a few ms in tests).
+   */
+  static long generationMillis(Duration window) {
+    return Math.max(window.toMillis(), 1_000);
+  }
+
+  static long generation(long redisMillis, Duration window) {
+    return Math.floorDiv(redisMillis, generationMillis(window));
   }
 
   /** KEYS and ARGV of one application. */
@@ -105,10 +112,11 @@ final class Batch {
 
   /**
    * The call for this batch; {@code touched} says which articles need their TTLs refreshed;
-   * {@code wallMillis} is the real time (not a test clock), to name the dedup generations by.
+   * {@code redisMillis} is the batcher's estimate of Redis' clock (not a test clock), to name the dedup
+   * generations by.
    */
   Call encode(Keys keys, String batcherId, Retention retention, Limits limits, long bucketStart,
-      boolean touchBuckets, Set<String> touched, long wallMillis) {
+      boolean touchBuckets, Set<String> touched, long redisMillis) {
     long minute = Math.floorDiv(nowMillis, 60_000) * 60;
     List<String> k = new ArrayList<>(12 + byArticle.size() * 5 + events);
     k.add(keys.watermark(shard, batcherId));
@@ -119,7 +127,7 @@ final class Batch {
     }
     long window = limits.dedupWindow().toMillis();
     k.add(keys.addressViews(shard, Math.floorDiv(nowMillis, window) * window));
-    long generation = generation(wallMillis, limits.dedupWindow());
+    long generation = generation(redisMillis, limits.dedupWindow());
     for (long g = generation - 2; g < generation - 2 + GENERATIONS; g++) {
       k.add(keys.viewSeen(shard, g));
     }
@@ -134,6 +142,7 @@ final class Batch {
     a.add(touchBuckets ? "1" : "0");
     a.add(Integer.toString(limits.maxViewsPerAddress()));
     a.add(Long.toString(generation));
+    a.add(Long.toString(generationMillis(limits.dedupWindow())));
     boolean capped = limits.maxViewsPerAddress() > 0;
     byArticle.forEach((article, list) -> {
       k.add(keys.counts(article));
@@ -237,7 +246,8 @@ final class Batch {
   }
 
   /** What the script reports, by name, plus what was coalesced in process. */
-  record Outcome(Map<CountedType, Long> counted, long duplicates, long capped, boolean replayed) {
+  /** {@code redisMillis}: Redis' clock when the script ran (0 in a replayed answer: that is an old time). */
+  record Outcome(Map<CountedType, Long> counted, long duplicates, long capped, boolean replayed, long redisMillis) {
   }
 
   Outcome outcome(String json) {
@@ -250,6 +260,8 @@ final class Batch {
     counted.put(CountedType.PREVIEW, r.getLong("previews"));
     long duplicates = r.getLong("viewsDuplicate") + r.getLong("likesDuplicate") + r.getLong("unlikesDuplicate")
         + r.getLong("sharesDuplicate") + localDuplicates;
-    return new Outcome(counted, duplicates, r.getLong("viewsCapped", 0L), r.getBoolean("replayed", false));
+    boolean replayed = r.getBoolean("replayed", false);
+    return new Outcome(counted, duplicates, r.getLong("viewsCapped", 0L), replayed,
+        replayed ? 0 : r.getLong("now", 0L));
   }
 }

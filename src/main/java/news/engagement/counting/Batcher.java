@@ -97,6 +97,11 @@ public final class Batcher extends VerticleBase {
     long bucket = -1;
   }
   private final ArrayDeque<Batch> quarantine = new ArrayDeque<>();
+  /**
+   * Redis' clock less this machine's, as the last script answer (or a CLOCKSKEW refusal) told it: the dedup
+   * generations a call declares are named by this estimate of Redis' clock (see Batch#encode).
+   */
+  private long redisClockOffset;
   private long timerId = -1;
   /** System.nanoTime() at which the armed timer fires. */
   private long timerDueNanos;
@@ -315,7 +320,7 @@ public final class Batcher extends VerticleBase {
       }
     }
     Batch.Call call = batch.encode(keys, batcherId, retention, limits, bucket, lane.lastBucket != bucket,
-        touch, System.currentTimeMillis());
+        touch, System.currentTimeMillis() + redisClockOffset);
     long started = System.nanoTime();
     redis.<String>run(Batch.SCRIPT, ScriptOutputType.VALUE, call.keys(), call.args(), context).onComplete(ar -> {
       lane.inFlight = false;
@@ -333,6 +338,9 @@ public final class Batcher extends VerticleBase {
 
   private void applied(Lane lane, Batch batch, String result, long nanos) {
     Batch.Outcome outcome = batch.outcome(result);
+    if (outcome.redisMillis() > 0) {
+      redisClockOffset = outcome.redisMillis() - System.currentTimeMillis();
+    }
     outcome.counted().forEach(metrics::counted);
     metrics.dropped(DropReason.DUPLICATE, outcome.duplicates());
     metrics.dropped(DropReason.RATE_LIMITED, outcome.capped());
@@ -346,6 +354,12 @@ public final class Batcher extends VerticleBase {
 
   private void failed(Lane lane, Batch batch, Throwable cause) {
     metrics.redisBatchFailed();
+    Long redisMillis = RedisFailure.clockSkew(cause);
+    if (redisMillis != null) {
+      // The declared generations missed Redis' clock (a first call, or this machine's clock moved): named
+      // by Redis' clock from now on, so the retry lands. Not worth a warning unless it keeps happening.
+      redisClockOffset = redisMillis - System.currentTimeMillis();
+    }
     if (RedisFailure.deterministic(cause)) {
       lane.current = null;
       if (batch.articles().size() > 1) {

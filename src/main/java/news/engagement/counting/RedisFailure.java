@@ -7,7 +7,7 @@ import java.util.List;
 public final class RedisFailure {
   private static final List<String> TRANSIENT = List.of("OOM", "BUSY", "LOADING", "TRYAGAIN", "MOVED", "ASK",
       "CLUSTERDOWN", "READONLY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT",
-      // apply-batch.lua: this machine's clock names dedup generations Redis' clock is not in; sent again, re-named.
+      // apply-batch.lua: the call named dedup generations Redis' clock is not in; sent again, named by Redis' clock.
       "CLOCKSKEW");
 
   private RedisFailure() {
@@ -28,5 +28,26 @@ public final class RedisFailure {
       }
     }
     return true;
+  }
+
+  /**
+   * Redis' clock (ms) from apply-batch.lua's refusal "CLOCKSKEW &lt;ms&gt; ..." (the call named dedup generations
+   * Redis' clock is not in), else null.
+   */
+  public static Long clockSkew(Throwable cause) {
+    if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
+      return null;
+    }
+    String message = cause.getMessage();
+    int at = message.indexOf("CLOCKSKEW ");
+    if (at < 0) {
+      return null;
+    }
+    int from = at + "CLOCKSKEW ".length();
+    int to = from;
+    while (to < message.length() && Character.isDigit(message.charAt(to))) {
+      to++;
+    }
+    return to > from ? Long.parseLong(message.substring(from, to)) : null;
   }
 }

@@ -18,21 +18,22 @@
 --   1 watermark, 2 minute hash, 3 dirty minutes, 4..6 five-minute top buckets of views, likes, shares,
 --   7 the shard's views-per-address hash of the current dedup window (field "<article>\t<group>"),
 --   8..11 the shard's dedup generations G-2..G+1 (G: ARGV 10; hashes "<article>\t<visitor>" -> ms since
---   the generation began),
+--   the generation began, of the visitor's latest counted view of the article in it),
 --   then per article: totals, all-time HyperLogLog, likers, five-minute HyperLogLog, one dedup key per
 --   share event (in event order), then (when its views have sources) its hour source hash; last, the
 --   shard's hour source hash ("traffic sources" below).
 -- ARGV: 1 sequence, 2 minute (epoch s), 3 dedup window (ms), 4 probation TTL (s), 5 vouched TTL (s),
 --   6 views that vouch for an article, 7 bucket TTL (s), 8 expire the top buckets (1/0), 9 views one
 --   address group may add to an article per dedup window (0 = no bound), 10 G, the dedup generation
---   (window number since the epoch) of the sender's clock,
+--   of the sender's estimate of Redis' clock, 11 a generation's length (ms: the window, at least 1 s),
 --   then per article: id, flags (1 = refresh the TTLs), V, the V view events' visitors, A, A pairs (view
 --   number 1..V, address group) for the views the bound applies to, O, O other events as (code,
 --   visitor, detail) in order: s = share (detail = network), l = like, u = unlike, p = previews
 --   (detail = count); then the article's sources ("traffic sources" below); last, four source bounds.
 -- Returns a JSON object: views, viewsDuplicate, likes, likesDuplicate, unlikes, unlikesDuplicate,
 --   shares, sharesDuplicate, previews, viewsCapped (new visitors' views past the address bound),
---   replayed (true when the watermark already had this sequence).
+--   now (Redis' clock, ms: the batcher names the next call's generations by it), replayed (true when the
+--   watermark already had this sequence).
 local wmKey, minuteKey, dirtyKey = KEYS[1], KEYS[2], KEYS[3]
 local topKeys = {views = KEYS[4], likes = KEYS[5], shares = KEYS[6]}
 local addressKey = KEYS[7]
@@ -54,7 +55,7 @@ local minute = ARGV[2]
 local window, probationTtl, vouchedTtl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local vouchViews, bucketTtl, touchBuckets = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
 local maxPerAddress = tonumber(ARGV[9])
-local generation = tonumber(ARGV[10])
+local generation, generationLength = tonumber(ARGV[10]), tonumber(ARGV[11])
 -- Dedup time is Redis' own clock (as a key's TTL would be), fixed for the call: a re-sent batch never
 -- gets here (the watermark answers it), and what is written is the time itself, so AOF and replicas
 -- replay the same members and scores.
@@ -63,7 +64,7 @@ local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 window = tonumber(window)
 
 local r = {views = 0, viewsDuplicate = 0, likes = 0, likesDuplicate = 0, unlikes = 0, unlikesDuplicate = 0,
-  shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0}
+  shares = 0, sharesDuplicate = 0, previews = 0, viewsCapped = 0, now = nowMs}
 local undo = {}
 local function did(...)
   undo[#undo + 1] = {...}
@@ -162,19 +163,23 @@ local function decide(article, flags, ai, ki)
 end
 
 -- The dedup decision of every view of the batch at once, against the shard's two current generations
--- (keys.viewSeen): one HMGET of the current generation for all views, one of the previous generation for
--- those not in it, one HSET of those that count. A view counts when neither generation has a view of the
--- visitor's on the article since the cutoff: every entry of the current generation is (it began less
--- than a window ago); one of the previous generation is when its offset in that generation is at least
--- now's offset in the current one (both are then a window apart).
+-- (keys.viewSeen; a generation is the dedup window long, at least a second): one HMGET of the current
+-- generation for all views, one of the previous generation for those not in it, one HSET of those that
+-- count. A generation holds each visitor's latest counted view of an article in it; a view counts when
+-- the latest in the current generation, else in the previous one, is older than the window. With a
+-- generation as long as the window every entry of the current one is within it.
 local function dedup(articles)
-  local gen = math.floor(nowMs / window)
+  local gen = math.floor(nowMs / generationLength)
   local at = gen - generation + 10
   if at < 9 or at > 11 then
-    error({err = 'CLOCKSKEW this machine and Redis disagree on the time by more than a dedup window'})
+    error({err = string.format('CLOCKSKEW %d Redis\' clock is not in the dedup generations the call named', nowMs)})
   end
   local current, previous = KEYS[at], KEYS[at - 1]
-  local offset = string.format('%d', nowMs - gen * window)
+  local base = gen * generationLength
+  local offset = string.format('%d', nowMs - base)
+  -- A view counts when its visitor's latest is before these offsets, in the current and previous generation.
+  local cutoff = nowMs - window
+  local currentLimit, previousLimit = cutoff - base, cutoff - base + generationLength
   local fields, owner, index = {}, {}, {}
   for _, st in ipairs(articles) do
     local prefix = st.article .. '\t'
@@ -188,18 +193,20 @@ local function dedup(articles)
     return
   end
   -- Not in the current generation: candidates, checked against the previous one.
-  local candidates = {}
+  local candidates, counted, replaced = {}, {}, {}
   for from = 1, #fields, 500 do
     local to = math.min(from + 499, #fields)
     local found = redis.call('HMGET', current, unpack(fields, from, to))
     for i = from, to do
-      if not found[i - from + 1] then
+      local before = found[i - from + 1]
+      if not before then
         candidates[#candidates + 1] = i
+      elseif tonumber(before) < currentLimit then
+        counted[#counted + 1] = i
+        replaced[i] = before
       end
     end
   end
-  local counted = {}
-  local limit = tonumber(offset)
   for from = 1, #candidates, 500 do
     local to = math.min(from + 499, #candidates)
     local names = {}
@@ -209,26 +216,37 @@ local function dedup(articles)
     local found = redis.call('HMGET', previous, unpack(names))
     for j = from, to do
       local before = found[j - from + 1]
-      if not before or tonumber(before) < limit then
+      if not before or tonumber(before) < previousLimit then
         counted[#counted + 1] = candidates[j]
       end
     end
   end
+  if next(replaced) then
+    -- In field order again (each loop above kept it), so each article's views stay in their order.
+    table.sort(counted)
+  end
   for from = 1, #counted, 500 do
     local to = math.min(from + 499, #counted)
-    local set, names = {}, {}
+    local set, fresh, back = {}, {}, {}
     for j = from, to do
-      local f = fields[counted[j]]
+      local i = counted[j]
+      local f = fields[i]
       set[#set + 1] = f
       set[#set + 1] = offset
-      names[#names + 1] = f
+      if replaced[i] then
+        back[#back + 1] = f
+        back[#back + 1] = replaced[i]
+      else
+        fresh[#fresh + 1] = f
+      end
     end
     redis.call('HSET', current, unpack(set))
-    did('HDEL', current, unpack(names))
+    if #fresh > 0 then did('HDEL', current, unpack(fresh)) end
+    if #back > 0 then did('HSET', current, unpack(back)) end
   end
   if #counted > 0 then
     -- The same absolute time from every call: the generation is needed until the next one ends.
-    redis.call('PEXPIREAT', current, string.format('%d', (gen + 2) * window + 1000))
+    redis.call('PEXPIREAT', current, string.format('%d', base + 2 * generationLength + 1000))
   end
   -- In each article's view order, as the address bound and the sources expect.
   for _, i in ipairs(counted) do
@@ -573,7 +591,7 @@ local function writeSiteSources()
 end
 
 local function body()
-  local ai, ki = 11, 12
+  local ai, ki = 12, 12
   local articles = {}
   while ai <= #ARGV - SOURCE_ARGS do
     local st

@@ -188,7 +188,7 @@ class BatchScriptTest {
     }
     assertThat(redis.ttl(keys.bucketUniques(a, BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
     // The shard's dedup generation lives until the next one ends: at least a window, at most two and a second.
-    long window = LIMITS.dedupWindow().toMillis();
+    long window = Batch.generationMillis(LIMITS.dedupWindow());
     long generation = Math.floorDiv(countedAt(LIMITS, a, "visitor-1"), window);
     assertThat(redis.pttl(keys.viewSeen(keys.shardOf(a), generation))).isBetween(window - 5_000, 2 * window + 1_000);
     assertThat(redis.ttl(keys.top(keys.shardOf(a), "views", BucketSize.FIVE_MINUTES, BUCKET))).isPositive();
@@ -213,8 +213,10 @@ class BatchScriptTest {
     assertThat(redis.hget(keys.counts(a), "views")).isEqualTo("3");
     assertThat(countedAt(shortWindow, a, "v1")).isGreaterThanOrEqualTo(first + 300);
 
-    // The first view's generation is gone once the one after it has ended (plus a second).
-    long window = shortWindow.dedupWindow().toMillis();
+    // The first view's generation (a second long: a generation is never shorter) is gone once the one
+    // after it has ended (plus a second).
+    long window = Batch.generationMillis(shortWindow.dedupWindow());
+    assertThat(window).isEqualTo(1_000);
     long generation = Math.floorDiv(first, window);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (redisMillis() <= (generation + 2) * window + 1_000) {
@@ -258,6 +260,53 @@ class BatchScriptTest {
   }
 
   @Test
+  void aWindowShorterThanAGenerationStillLetsAVisitorCountAgainWithinTheGeneration() throws InterruptedException {
+    // 50 ms window, one-second generations: the second view lands in the same generation as the first,
+    // finds it there and older than the window, and counts (its entry is replaced, and undone on failure).
+    String a = article("short");
+    Limits window = new Limits(Duration.ofMillis(50), 0);
+    int shard = keys.shardOf(a);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (Math.floorMod(redisMillis(), 1_000) > 500) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    assertThat(applyWith(window, Batch.of(shard, 1, NOW, List.of(view(a, "v1")))).counted().get(CountedType.VIEW))
+        .isEqualTo(1);
+    long first = countedAt(window, a, "v1");
+    Thread.sleep(120);
+    String poisoned = sameShardAs(a, "poisoned");
+    redis.set(keys.counts(poisoned), "not a hash");
+    Batch failing = Batch.of(shard, 2, NOW, List.of(view(a, "v1"), view(poisoned, "v1")));
+    assertThatThrownBy(() -> applyWith(window, failing)).hasMessageContaining("WRONGTYPE");
+    assertThat(countedAt(window, a, "v1")).as("the failed call's replacement is undone").isEqualTo(first);
+    Batch.Outcome again = applyWith(window, failing.only(a, 3));
+    assertThat(again.counted().get(CountedType.VIEW)).isEqualTo(1);
+    long second = countedAt(window, a, "v1");
+    assertThat(Math.floorDiv(second, 1_000)).as("same generation").isEqualTo(Math.floorDiv(first, 1_000));
+    assertThat(second).isGreaterThanOrEqualTo(first + 100);
+    assertThat(redis.hget(keys.counts(a), "views")).isEqualTo("2");
+  }
+
+  @Test
+  void aCallNamingGenerationsRedisClockIsNotInIsRefusedWithRedisTimeAndNothingWritten() {
+    String a = article("skew");
+    Batch batch = Batch.of(keys.shardOf(a), 1, NOW, List.of(view(a, "v1")));
+    long hourAgo = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+    Batch.Call call = batch.encode(keys, batcher, Retention.DEFAULT, LIMITS, BUCKET, true, batch.articles(), hourAgo);
+    assertThatThrownBy(() -> redis.eval(Batch.SCRIPT.text(), ScriptOutputType.VALUE, call.keys(), call.args()))
+        .hasMessageContaining("CLOCKSKEW")
+        .satisfies(err -> {
+          assertThat(RedisFailure.deterministic(err)).as("a retry, renamed, applies it").isFalse();
+          assertThat(RedisFailure.clockSkew(err)).isCloseTo(redisMillis(), org.assertj.core.data.Offset.offset(5_000L));
+        });
+    assertThat(redis.exists(keys.counts(a))).isZero();
+    Batch.Outcome outcome = apply(batch);
+    assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(1);
+    assertThat(outcome.redisMillis()).isCloseTo(redisMillis(), org.assertj.core.data.Offset.offset(5_000L));
+  }
+
+  @Test
   void aHotArticleWithThousandsOfViewsInOneBatchCountsThemAll() {
     // Past Lua's stack (about 8 000 values in one unpack) if the script took the views in one piece.
     String a = article("hot");
@@ -267,7 +316,7 @@ class BatchScriptTest {
     }
     Batch.Outcome outcome = apply(Batch.of(keys.shardOf(a), 1, NOW, views));
     assertThat(outcome.counted().get(CountedType.VIEW)).isEqualTo(6_000);
-    long generation = Math.floorDiv(countedAt(LIMITS, a, "reader-0"), LIMITS.dedupWindow().toMillis());
+    long generation = Math.floorDiv(countedAt(LIMITS, a, "reader-0"), Batch.generationMillis(LIMITS.dedupWindow()));
     String[] fields = views.stream().map(v -> a + "\t" + v.visitor()).toArray(String[]::new);
     assertThat(redis.hmget(keys.viewSeen(keys.shardOf(a), generation), fields)).allSatisfy(kv -> assertThat(kv.hasValue()).isTrue());
     Batch.Outcome again = apply(Batch.of(keys.shardOf(a), 2, NOW, views));
@@ -291,7 +340,7 @@ class BatchScriptTest {
    * generations around now (the newest that has it); null when none has.
    */
   private Long countedAt(Limits limits, String article, String visitor) {
-    long window = limits.dedupWindow().toMillis();
+    long window = Batch.generationMillis(limits.dedupWindow());
     long now = Math.floorDiv(redisMillis(), window);
     for (long g = now + 1; g >= now - 2; g--) {
       String offset = redis.hget(keys.viewSeen(keys.shardOf(article), g), article + "\t" + visitor);
