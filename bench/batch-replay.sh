@@ -1,36 +1,26 @@
 #!/usr/bin/env bash
-# Redis CPU per event of counting/apply-batch.lua alone, by the number of views per call: replays
-# generated calls (bench/batch-calls.py: new visitors over 5 000 long-tail articles, 16 shards) into a Redis
-# of its own with AOF on, as scripts/stores.sh runs it, after 400 warm-up calls.
-#   bench/batch-replay.sh [views per call ...]        (default: 20 300 2000 4000; about 20 s each)
-# Port: REPLAY_PORT (default 16790). Needs redis-server, redis-cli and python3.
+# Redis CPU per view of counting/apply-batch.lua alone, by the number of views per call: long-tail views
+# of new visitors (5 000 articles, Zipf s=1, no referrer, 16 shards) made into calls by Batch.encode
+# itself (news.engagement.counting.BatchReplay, so the layout can never drift from the service's), sent
+# one at a time into a fresh Redis with AOF on, as scripts/stores.sh runs it, after as many warm-up views.
+# Compares script and key-model changes on identical calls. Port: REPLAY_PORT (default 16790).
+#   bench/batch-replay.sh [views per size, default 300000] [sizes, default "20 300 2000 4000"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+views=${1:-300000}; sizes=${2:-20 300 2000 4000}
 port=${REPLAY_PORT:-16790}
-dir=$(mktemp -d "${TMPDIR:-/tmp}/batch-replay.XXXXXX")
+scripts/stores.sh packages redis-server
+mvn -B -q test-compile
+mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/replay-classpath.txt -Dmdep.includeScope=test
+dir=$(mktemp -d "${TMPDIR:-/tmp}/engagement-replay.XXXXXX")
 trap 'redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
-script=src/main/resources/news/engagement/counting/apply-batch.lua
-cpu() { redis-cli -p "$port" info cpu | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.0f", s * 1000000}'; }
-echo "| views per call | calls | Redis CPU us per view | script us per call (wall) |"
-echo "| --- | --- | --- | --- |"
-for views in "${@:-20 300 2000 4000}"; do
-  for v in $views; do
-    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
-    rm -rf "${dir:?}"/*
-    redis-server --port "$port" --dir "$dir" --daemonize yes --appendonly yes --appendfsync everysec --save '' \
-      --logfile "$dir/log" >/dev/null
-    for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    sha=$(redis-cli -p "$port" script load "$(cat "$script")")
-    calls=$(( 400000 / v )); [ "$calls" -gt 5000 ] && calls=5000
-    python3 bench/batch-calls.py "$sha" 400 "$v" warm >"$dir/warm.resp"
-    python3 bench/batch-calls.py "$sha" "$calls" "$v" >"$dir/run.resp"
-    redis-cli -p "$port" --pipe <"$dir/warm.resp" >/dev/null
-    redis-cli -p "$port" config resetstat >/dev/null
-    before=$(cpu)
-    redis-cli -p "$port" --pipe <"$dir/run.resp" | grep -q "errors: 0" || { echo "replay errors at $v views per call" >&2; exit 1; }
-    after=$(cpu)
-    wall=$(redis-cli -p "$port" info commandstats | awk -F'[=,]' '/^cmdstat_evalsha/ {print $6}')
-    awk -v v="$v" -v c="$calls" -v d=$((after - before)) -v w="$wall" \
-      'BEGIN {printf "| %d | %d | %.2f | %.0f |\n", v, c, d / (v * c), w}'
-  done
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+for size in $sizes; do
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "${dir:?}"/*
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes --logfile "$dir/redis.log" \
+    --save "" --appendonly yes --appendfsync everysec --lazyfree-lazy-expire yes
+  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  java -cp "target/classes:target/test-classes:$(cat target/replay-classpath.txt)" news.engagement.counting.BatchReplay \
+    "$port" "$views" "$size" "$views"
 done

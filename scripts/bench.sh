@@ -216,5 +216,5 @@ row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
   echo "applied to Redis (sustained, events.lua): $applied_rate events/s ($(ratio "$applied_rate" "$(rps "$out/bare-post.txt")") of bare POST) over the run plus ${drain} s to drain; ${script_usec} us per batch script call"
   echo "long-tail ingest, one Redis: $views counted views, $events applied events, $lt_rate events/s applied ($(ratio "$lt_rate" "$(rps "$out/bare-post.txt")") of bare POST); Redis commands per counted view: $per_view; Redis CPU per applied event: $cpu_per_event us (AOF rewrite children: $child_per_event us more)"
   echo "$cluster_line"
-  echo "non-2xx answers: ingest $(non2xx "$out/ingest.txt"), reads $(non2xx "$out/reads.txt"), mixed reads $(non2xx "$out/mixed-reads.txt"), mixed ingest $(non2xx "$out/mixed-ingest.txt")"
+  echo "non-2xx answers: ingest $(non2xx "$out/ingest.txt"), ingest with Redis away $(non2xx "$out/ingest-alone.txt") (503 once MAX_PENDING_EVENTS wait), reads $(non2xx "$out/reads.txt"), mixed reads $(non2xx "$out/mixed-reads.txt"), mixed ingest $(non2xx "$out/mixed-ingest.txt")"
 } | tee "$out/summary.txt"

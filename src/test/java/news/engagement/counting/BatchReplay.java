@@ -14,7 +14,7 @@ import news.engagement.counting.Keys.BucketSize;
 import news.engagement.metrics.EngagementMetrics.CountedType;
 
 /**
- * The batch script alone, as {@code scripts/replay.sh} runs it: long-tail views of new visitors (5 000
+ * The batch script alone, as {@code bench/batch-replay.sh} runs it: long-tail views of new visitors (5 000
  * articles, Zipf s = 1, a fixed seed) made into one shard's calls of a given size, as the batcher would,
  * sent straight to Redis one at a time. Prints Redis' own CPU per view (INFO cpu), so a change to the
  * script or the key model is compared on the same calls, free of the HTTP path and of wrk. Not a test.
