@@ -95,6 +95,14 @@ local function pfaddAll(key, visitors)
   end
 end
 
+-- Writes a hash's fields with one HSET; undone by writing the old values back (back: field, value, ...)
+-- and deleting the fields that were new (fresh).
+local function hsetUndoable(key, set, back, fresh)
+  redis.call('HSET', key, unpack(set))
+  if #back > 0 then did('HSET', key, unpack(back)) end
+  if #fresh > 0 then did('HDEL', key, unpack(fresh)) end
+end
+
 -- One article's part of the call, read: its views' visitors (decided later, with the whole batch's),
 -- its address groups, and its other events (shares, likes), decided here.
 local function decide(article, flags, ai, ki)
@@ -240,9 +248,7 @@ local function dedup(articles)
         fresh[#fresh + 1] = f
       end
     end
-    redis.call('HSET', current, unpack(set))
-    if #fresh > 0 then did('HDEL', current, unpack(fresh)) end
-    if #back > 0 then did('HSET', current, unpack(back)) end
+    hsetUndoable(current, set, back, fresh)
   end
   if #counted > 0 then
     -- The same absolute time from every call: the generation is needed until the next one ends.
@@ -423,9 +429,7 @@ local function writeMinute()
         fresh[#fresh + 1] = f
       end
     end
-    redis.call('HSET', minuteKey, unpack(set))
-    if #back > 0 then did('HSET', minuteKey, unpack(back)) end
-    if #fresh > 0 then did('HDEL', minuteKey, unpack(fresh)) end
+    hsetUndoable(minuteKey, set, back, fresh)
   end
   if redis.call('ZADD', dirtyKey, minute, minute) == 1 then
     did('ZREM', dirtyKey, minute)
