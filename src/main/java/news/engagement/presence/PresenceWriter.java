@@ -111,11 +111,29 @@ final class PresenceWriter extends ShardWriter<Slice> {
   @Override
   protected void route() {
     Slice[] fresh = new Slice[next.length];
+    // Members below the sampling level a set last answered would be left out of the call anyway (Slice's
+    // pairs): they are dropped here, before any map entry or member string is made for them. The site
+    // sets of a busy site sample most visitors away, so most sightings cost only their article's part.
+    int siteFloor = Integer.MAX_VALUE;
+    for (int level : siteLevels) {
+      siteFloor = Math.min(siteFloor, level);
+    }
+    int dropped = 0;
     Sighting s;
     while ((s = queue.poll()) != null) {
-      String member = Slice.member(s.visitor());
-      slice(fresh, keys.shardOf(s.article())).addArticle(s, member);
-      slice(fresh, keys.shardOfVisitor(s.visitor())).addVisitor(s, member);
+      int sample = Slice.sample(s.visitor());
+      boolean reader = sample >= levels.getOrDefault(s.article(), 0);
+      String member = reader || sample >= siteFloor ? Slice.member(sample, s.visitor()) : null;
+      slice(fresh, keys.shardOf(s.article())).addArticle(s, reader ? member : null);
+      int visitorShard = sample >= siteFloor ? keys.shardOfVisitor(s.visitor()) : -1;
+      if (visitorShard >= 0 && sample >= siteLevels[visitorShard]) {
+        slice(fresh, visitorShard).addVisitor(s, member);
+      } else {
+        dropped++;
+      }
+    }
+    if (dropped > 0) {
+      unwritten.addAndGet(-dropped);
     }
     for (int shard = 0; shard < next.length; shard++) {
       Slice add = fresh[shard];

@@ -37,14 +37,21 @@ final class Slice {
     this.shard = shard;
   }
 
-  /** The article's part of a sighting (this is the article's shard); {@code member} is {@link #member}'s. */
+  /**
+   * The article's part of a sighting (this is the article's shard); {@code member} is {@link #member}'s,
+   * or null when it is below the readers set's sampling level (the article is still in the call, so its
+   * place in the ranking is refreshed).
+   */
   void addArticle(Sighting s, String member) {
     sightings++;
     parts++;
     if (s.ping()) {
       pings++;
     }
-    readers.computeIfAbsent(s.article(), a -> new HashMap<>()).merge(member, s.atMillis(), Math::max);
+    Map<String, Long> members = readers.computeIfAbsent(s.article(), a -> new HashMap<>());
+    if (member != null) {
+      members.merge(member, s.atMillis(), Math::max);
+    }
     if (s.ping()) {
       depth.computeIfAbsent(s.article(), a -> new HashMap<>())
           .merge(s.visitor(), ReadDepth.code(s.depth(), s.engagedSeconds() > 0), ReadDepth::merge);
@@ -192,7 +199,12 @@ final class Slice {
    * visitors of the one below, the same on every instance.
    */
   static String member(String visitor) {
-    return sample(visitor) + "|" + visitor;
+    return member(sample(visitor), visitor);
+  }
+
+  /** {@link #member(String)} of a visitor whose {@link #sample} is known. */
+  static String member(int sample, String visitor) {
+    return sample + "|" + visitor;
   }
 
   static int sample(String visitor) {

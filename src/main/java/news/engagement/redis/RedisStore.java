@@ -11,7 +11,6 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -93,7 +92,7 @@ public final class RedisStore {
       attempt(vertx, "the Redis Cluster at " + url.substring(CLUSTER_SCHEME.length()),
           // connectAsync needs the partitions loaded first (Lettuce: "works as designed", redis/lettuce#928).
           () -> Future.fromCompletionStage(client.refreshPartitionsAsync(), context)
-              .compose(v -> Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8), context))
+              .compose(v -> Future.fromCompletionStage(client.connectAsync(ExactUtf8Codec.INSTANCE), context))
               .map(c -> cluster(client, c, waitReplicas)), promise, true);
     } else {
       RedisClient client = RedisClient.create(resources);
@@ -105,7 +104,7 @@ public final class RedisStore {
           .build());
       RedisURI uri = RedisURI.create(url);
       attempt(vertx, "Redis at " + uri.getHost() + ":" + uri.getPort(),
-          () -> Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), context)
+          () -> Future.fromCompletionStage(client.connectAsync(ExactUtf8Codec.INSTANCE, uri), context)
               .map(c -> single(client, c)), promise, true);
     }
     return promise.future();
