@@ -29,7 +29,17 @@ public final class HttpMeters {
   private final MeterRegistry registry;
   private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
 
+  /** Looked up per request: hash and equality written out, not a record's (method handles, per call). */
   private record Key(String method, String route, int code) {
+    @Override
+    public int hashCode() {
+      return (Objects.hashCode(route) * 31 + code) * 31 + method.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && code == k.code && Objects.equals(route, k.route) && method.equals(k.method);
+    }
   }
 
   private record Meters(Counter requests, Timer time) {
