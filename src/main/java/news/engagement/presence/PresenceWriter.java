@@ -125,12 +125,14 @@ final class PresenceWriter extends ShardWriter<Slice> {
       boolean reader = sample >= levels.getOrDefault(s.article(), 0);
       String member = reader || sample >= siteFloor ? Slice.member(sample, s.visitor()) : null;
       slice(fresh, keys.shardOf(s.article())).addArticle(s, reader ? member : null);
-      int visitorShard = sample >= siteFloor ? keys.shardOfVisitor(s.visitor()) : -1;
-      if (visitorShard >= 0 && sample >= siteLevels[visitorShard]) {
-        slice(fresh, visitorShard).addVisitor(s, member);
-      } else {
-        dropped++;
+      if (sample >= siteFloor) {
+        int visitorShard = keys.shardOfVisitor(s.visitor());
+        if (sample >= siteLevels[visitorShard]) {
+          slice(fresh, visitorShard).addVisitor(s, member);
+          continue;
+        }
       }
+      dropped++;
     }
     if (dropped > 0) {
       unwritten.addAndGet(-dropped);
