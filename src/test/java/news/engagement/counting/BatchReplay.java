@@ -4,6 +4,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,7 +23,9 @@ import news.engagement.metrics.EngagementMetrics.CountedType;
  * sent straight to Redis one at a time. Prints Redis' own CPU per view (INFO cpu), so a change to the
  * script or the key model is compared on the same calls, free of the HTTP path and of wrk. Not a test.
  *
- * <p>Arguments: Redis port, views measured, views per call, views sent first as warm-up.
+ * <p>Arguments: Redis port, views measured, views per call, views sent first as warm-up. System property
+ * {@code replay.script} loads a script file in place of the built-in one (a variant compared on the same
+ * calls); {@code replay.source} sets the views' source label ({@code direct:direct} unless given).
  */
 public final class BatchReplay {
   private static final int ARTICLES = 5_000;
@@ -27,7 +33,7 @@ public final class BatchReplay {
   private BatchReplay() {
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
     int port = Integer.parseInt(args[0]);
     int views = Integer.parseInt(args[1]);
     int perCall = Integer.parseInt(args[2]);
@@ -43,7 +49,10 @@ public final class BatchReplay {
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       RedisCommands<String, String> redis = connection.sync();
-      String sha = redis.scriptLoad(Batch.SCRIPT.text());
+      String script = System.getProperty("replay.script");
+      String sha = redis.scriptLoad(script == null ? Batch.SCRIPT.text()
+          : Files.readString(Path.of(script), StandardCharsets.UTF_8));
+      String source = System.getProperty("replay.source", "direct:direct");
       List<List<Countable>> lanes = new ArrayList<>();
       for (int i = 0; i < keys.shards(); i++) {
         lanes.add(new ArrayList<>());
@@ -74,7 +83,7 @@ public final class BatchReplay {
         String visitor = "v1" + Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
         int shard = keys.shardOf(article);
         List<Countable> lane = lanes.get(shard);
-        lane.add(new Countable(CountedType.VIEW, article, visitor, null, "", "direct:direct"));
+        lane.add(new Countable(CountedType.VIEW, article, visitor, null, "", source));
         if (lane.size() == perCall) {
           long now = System.currentTimeMillis();
           Batch batch = Batch.of(shard, ++sequence[shard], now, lane);
