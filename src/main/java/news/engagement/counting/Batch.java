@@ -24,6 +24,8 @@ import news.engagement.redis.LuaScript;
  */
 final class Batch {
   static final LuaScript SCRIPT = LuaScript.load("/news/engagement/counting/apply-batch.lua");
+  /** The label the sources room gives a view without referrer or campaign (its {@code Source.DIRECT}). */
+  private static final String DIRECT = "direct:direct";
 
   final int shard;
   final long sequence;
@@ -219,9 +221,10 @@ final class Batch {
   }
 
   /**
-   * The end of an article's group: the number m of distinct sources of its views, the m labels, and each
-   * view event's label number (1..m, 0 for none) joined by ',' ("" when every view has the first); when
-   * m > 0 also its hour source hash in KEYS, after its dedup keys.
+   * The end of an article's group: "D" when every view is direct (no key: direct views are implicit per
+   * article, see apply-batch.lua); else the number m of distinct sources of its views, the m labels, and
+   * each view event's label number (1..m, 0 for none) joined by ',' ("" when every view has the first);
+   * when m > 0 also its hour source hash in KEYS, after its dedup keys.
    */
   private static void sources(List<Countable> events, String article, Keys keys, long bucketStart, List<String> k,
       List<String> a) {
@@ -233,6 +236,10 @@ final class Batch {
       }
       int index = e.source().isEmpty() ? 0 : labels.computeIfAbsent(e.source(), l -> labels.size() + 1);
       allFirst &= index == 1;
+    }
+    if (allFirst && labels.size() == 1 && labels.containsKey(DIRECT)) {
+      a.add("D");
+      return;
     }
     a.add(Integer.toString(labels.size()));
     if (labels.isEmpty()) {

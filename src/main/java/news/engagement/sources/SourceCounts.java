@@ -18,6 +18,21 @@ final class SourceCounts {
     }
   }
 
+  /**
+   * Per article, direct views have no field since the batch script made them implicit: they are the
+   * article's {@code views} in the window less those with another source. Hashes written before that
+   * hold an explicit direct count, which this never goes below.
+   */
+  void implyDirect(long views) {
+    String direct = Source.DIRECT.label();
+    long others = byLabel.entrySet().stream().filter(e -> !e.getKey().equals(direct))
+        .mapToLong(Map.Entry::getValue).sum();
+    long implied = Math.max(byLabel.getOrDefault(direct, 0L), views - others);
+    if (implied > 0) {
+      byLabel.put(direct, implied);
+    }
+  }
+
   record Item(Source source, long views) {
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +20,9 @@ import news.engagement.history.SourcesSchema;
  * for 7d. {@code article} null means the whole site.
  */
 final class SourceReads {
+  /** The metric code of the views top sets (the batch script's and the top lists'). */
+  private static final String VIEWS = "views";
+
   private final RedisClusterAsyncCommands<String, String> redis;
   private final Keys keys;
   private final ClickHouseClient clickhouse;
@@ -58,10 +62,15 @@ final class SourceReads {
     }
     List<Future<Map<String, String>>> reads = hashes.stream()
         .map(key -> Future.fromCompletionStage(redis.hgetall(key), context)).toList();
-    return Future.all(reads).map(done -> {
+    Future<long[]> views = article == null ? Future.succeededFuture(null)
+        : windowViews(List.of(article), window, now, context);
+    return Future.all(Future.all(reads), views).map(done -> {
       SourceCounts counts = new SourceCounts();
       for (int i = 0; i < reads.size(); i++) {
         now.add(counts, window, starts.get(i), reads.get(i).result());
+      }
+      if (article != null) {
+        counts.implyDirect(views.result()[0]);
       }
       return counts;
     });
@@ -81,17 +90,75 @@ final class SourceReads {
       current.add(Future.fromCompletionStage(redis.hgetall(keys.articleSources(article, now.hour())), context));
       before.add(Future.fromCompletionStage(redis.hgetall(keys.articleSources(article, previous)), context));
     }
-    List<Future<Map<String, String>>> all = new ArrayList<>(current);
+    List<Future<?>> all = new ArrayList<>(current);
     all.addAll(before);
+    Future<long[]> views = windowViews(articles, SourceWindow.HOUR, now, context);
+    all.add(views);
     return Future.all(all).map(done -> {
       List<SourceCounts> result = new ArrayList<>(articles.size());
       for (int i = 0; i < articles.size(); i++) {
         SourceCounts counts = new SourceCounts();
         now.add(counts, SourceWindow.HOUR, now.hour(), current.get(i).result());
         now.add(counts, SourceWindow.HOUR, previous, before.get(i).result());
+        counts.implyDirect(views.result()[i]);
         result.add(counts);
       }
       return result;
+    });
+  }
+
+  /**
+   * Each article's counted views in a live window, from its shard's top sets: the five-minute buckets of
+   * this hour up to now and of the last hour (retained 3 h), and for 24h the hour buckets before (rolled
+   * by the top lists once closed, retained 9 d). One ZMSCORE per bucket and shard, all pipelined. Direct
+   * views have no field of their own per article (apply-batch.lua): they are these views less the
+   * labelled ones.
+   */
+  private Future<long[]> windowViews(List<String> articles, SourceWindow window, Now now, Context context) {
+    long five = BucketSize.FIVE_MINUTES.length().toSeconds();
+    long hourLength = BucketSize.HOUR.length().toSeconds();
+    List<Long> fives = new ArrayList<>();
+    List<Long> hours = new ArrayList<>();
+    for (int s = 0; s < 12; s++) {
+      if (s <= now.slot()) {
+        fives.add(now.hour() + s * five);
+      }
+      if (window == SourceWindow.DAY || s > now.slot()) {
+        fives.add(now.hour() - hourLength + s * five);
+      }
+    }
+    if (window == SourceWindow.DAY) {
+      for (int i = 2; i < 24; i++) {
+        hours.add(now.hour() - i * hourLength);
+      }
+    }
+    Map<Integer, List<Integer>> byShard = new HashMap<>();
+    for (int i = 0; i < articles.size(); i++) {
+      byShard.computeIfAbsent(keys.shardOf(articles.get(i)), sh -> new ArrayList<>()).add(i);
+    }
+    List<Future<List<Double>>> reads = new ArrayList<>();
+    List<List<Integer>> readers = new ArrayList<>();
+    byShard.forEach((shard, members) -> {
+      String[] ids = members.stream().map(articles::get).toArray(String[]::new);
+      List<String> sets = new ArrayList<>();
+      fives.forEach(start -> sets.add(keys.top(shard, VIEWS, BucketSize.FIVE_MINUTES, start)));
+      hours.forEach(start -> sets.add(keys.top(shard, VIEWS, BucketSize.HOUR, start)));
+      for (String set : sets) {
+        reads.add(Future.fromCompletionStage(redis.zmscore(set, ids), context));
+        readers.add(members);
+      }
+    });
+    return Future.all(reads).map(done -> {
+      long[] views = new long[articles.size()];
+      for (int r = 0; r < reads.size(); r++) {
+        List<Double> scores = reads.get(r).result();
+        List<Integer> members = readers.get(r);
+        for (int m = 0; m < members.size(); m++) {
+          Double score = scores.get(m);
+          views[members.get(m)] += score == null ? 0 : score.longValue();
+        }
+      }
+      return views;
     });
   }
 

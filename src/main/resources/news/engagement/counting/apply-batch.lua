@@ -473,13 +473,17 @@ end
 -- ---- traffic sources (news.engagement.sources, docs/sources.md) -----------------------------------
 -- Trailing ARGV: sources kept per article and hour, per shard and hour, TTL (s) of the hour hashes, and
 -- the batch's five-minute slot in its hour (0..11). Trailing KEYS: the shard's hour source hash. Per
--- article, after its events: m (distinct sources of its views), the m labels "medium:source", and each
--- view event's label number (1..m, 0 none) joined by ',' ('' when all are the first); when m > 0 one more
--- KEY after its share dedup keys: its hour source hash. An hour hash holds per source and five-minute slot
--- "<label>@<slot>" (its views), and per slot "#@<slot>" the number of sources the slot keeps.
+-- article, after its events: 'D' when every view is direct, else m (distinct sources of its views), the
+-- m labels "medium:source", and each view event's label number (1..m, 0 none) joined by ',' ('' when all
+-- are the first); when m > 0 one more KEY after its share dedup keys: its hour source hash. An hour hash
+-- holds per source and five-minute slot "<label>@<slot>" (its views), and per slot "#@<slot>" the number
+-- of sources the slot keeps.
 -- A counted view (not a duplicate, not past the address bound) adds 1 to its source: per article and
 -- batch one HINCRBY per distinct source, and a minute-hash field "<article>\ts:<label>" (written with
--- the other minute fields) except for direct views.
+-- the other minute fields); per shard and batch one HINCRBY per distinct source into the site's hash.
+-- Direct views, the most common source, are implicit per article: neither the article's hour hash nor
+-- the minute hash has a field for them, and readers count as direct the article's views (its top sets,
+-- its minute row) that no source field claims, so a direct view costs the article no command of its own.
 local SOURCE_ARGS = 4
 local sourceCap, siteSourceCap = tonumber(ARGV[#ARGV - 3]), tonumber(ARGV[#ARGV - 2])
 local sourceTtl, sourceSlot = tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV]
@@ -489,6 +493,10 @@ local DIRECT = 'direct:direct'
 local siteSources, siteSourceOrder = {}, {}
 
 local function readSources(st, ai, ki)
+  if ARGV[ai] == 'D' then
+    st.allDirect = true
+    return ai + 1, ki
+  end
   local m = tonumber(ARGV[ai])
   if m == 0 then
     return ai + 1, ki
@@ -542,7 +550,18 @@ local function addSource(key, label, n, cap)
   return label, fresh
 end
 
+local function addSite(label, n)
+  if not siteSources[label] then
+    siteSources[label] = 0
+    siteSourceOrder[#siteSourceOrder + 1] = label
+  end
+  siteSources[label] = siteSources[label] + n
+end
+
 local function writeSources(st, viewsTotal)
+  if st.allDirect and st.x.views > 0 then
+    addSite(DIRECT, st.x.views)
+  end
   if not st.labels or st.x.views <= 0 then
     return
   end
@@ -561,21 +580,19 @@ local function writeSources(st, viewsTotal)
   end
   local ttl = viewsTotal >= vouchViews and vouchedTtl or probationTtl
   local vouched = viewsTotal >= vouchViews and viewsTotal - st.x.views < vouchViews
-  local fresh = false
+  local fresh, written = false, false
   for _, label in ipairs(order) do
     local n = counts[label]
-    local kept, new = addSource(st.sourceKey, label, n, sourceCap)
-    fresh = fresh or new
-    if kept ~= DIRECT then
+    local kept = DIRECT
+    if label ~= DIRECT then
+      local new
+      kept, new = addSource(st.sourceKey, label, n, sourceCap)
+      fresh, written = fresh or new, true
       addMinute(st.article, 's:' .. kept, n)
     end
-    if not siteSources[kept] then
-      siteSources[kept] = 0
-      siteSourceOrder[#siteSourceOrder + 1] = kept
-    end
-    siteSources[kept] = siteSources[kept] + n
+    addSite(kept, n)
   end
-  if fresh or st.touch or vouched then
+  if written and (fresh or st.touch or vouched) then
     redis.call('EXPIRE', st.sourceKey, math.min(ttl, sourceTtl))
   end
 end

@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import news.engagement.counting.Keys.BucketSize;
 import news.engagement.testing.MutableClock;
 import news.engagement.testing.RunningService;
+import news.engagement.testing.TestRedis;
 import news.engagement.testing.TestStores;
 import org.junit.jupiter.api.Test;
 
@@ -92,7 +94,18 @@ class SourcesTest {
         body.setLength(0);
       }
     }
-    try (RunningService service = RunningService.start(DB, clock, Map.of("CLICKHOUSE_DATABASE", database,
+    // An article read only directly (no referrer): direct views are implicit per article, so it gets no
+    // source hash at all, and its sources still come out right.
+    String directOnly = "src-" + run + "-direct";
+    JsonArray direct = new JsonArray();
+    for (int i = 0; i < 25; i++) {
+      direct.add(new JsonObject().put("type", "view").put("article", directOnly).put("vid", "direct-visitor-" + i)
+          .put("url", SITE + "/d"));
+    }
+    requests.add(direct.encode());
+    expected.put(directOnly, new TreeMap<>(Map.of("direct:direct", 25L)));
+    try (TestRedis admin = TestStores.connect(DB);
+        RunningService service = RunningService.start(DB, clock, Map.of("CLICKHOUSE_DATABASE", database,
         "FLUSH_INTERVAL", "1s", "EDITOR_TOKEN", TOKEN, "SITE_ORIGINS", SITE))) {
       String bots = new JsonArray().add(new JsonObject().put("type", "view").put("article", "src-" + run + "-0")
           .put("vid", "bot-visitor-1").put("referrer", "https://www.google.com/")).encode();
@@ -119,6 +132,10 @@ class SourcesTest {
       for (String window : List.of("1h", "24h")) {
         assertThat(labels(sources(service, "/v1/editor/sources?window=" + window))).isEqualTo(site);
       }
+      long hour = BucketSize.HOUR.startOf(clock.millis() / 1000);
+      assertThat(admin.sync().exists(service.service.keys().articleSources(directOnly, hour))).isZero();
+      assertThat(admin.sync().exists(service.service.keys().articleSources(expected.keySet().iterator().next(), hour)))
+          .isOne();
 
       // ClickHouse: the flusher writes the minute's source rows with the engagement rows.
       awaitClickHouse(database, expected, Duration.ofSeconds(60));
@@ -135,6 +152,11 @@ class SourcesTest {
           .isEqualTo(expected.get(one));
       clock.advance(Duration.ofMinutes(5)); // 01:10: it is gone from the last hour, not from the day
       assertThat(sources(service, "/v1/editor/articles/" + one + "/sources?window=1h").getJsonArray("items")).isEmpty();
+      assertThat(labels(sources(service, "/v1/editor/sources?window=24h"))).isEqualTo(site);
+      // 02:15: hour 00 is read from its hour bucket, which the top lists roll up once it is closed.
+      clock.advance(Duration.ofMinutes(65));
+      awaitLabels(service, "/v1/editor/articles/" + one + "/sources?window=24h", expected.get(one));
+      awaitLabels(service, "/v1/editor/articles/" + directOnly + "/sources?window=24h", expected.get(directOnly));
       assertThat(labels(sources(service, "/v1/editor/sources?window=24h"))).isEqualTo(site);
 
       // Editors only, and bad parameters are told apart.
@@ -158,6 +180,17 @@ class SourcesTest {
     HttpResponse<Buffer> response = editorGet(service, path);
     assertThat(response.statusCode()).as(path + ": " + response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
+  }
+
+  private static void awaitLabels(RunningService service, String path, Map<String, Long> expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Map<String, Long> actual = labels(sources(service, path));
+    while (!actual.equals(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      actual = labels(sources(service, path));
+    }
+    assertThat(actual).as(path).isEqualTo(expected);
   }
 
   private static Map<String, Long> labels(JsonObject answer) {
