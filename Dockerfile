@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=build /src/target/engagement-service.jar target/engagement-service.jar
 USER engagement
 # The heap is sized once at start (Initial = Max): a growing heap commits regions on the request path.
+# scripts/run.sh also pre-touches its fixed 2 GiB (-XX:+AlwaysPreTouch); here the heap is a share of what
+# the container is given, so add it to JAVA_TOOL_OPTIONS only with a memory limit set.
 ENV TZ=UTC \
     HTTP_PORT=8080 \
     JAVA_TOOL_OPTIONS="-Duser.timezone=UTC -XX:InitialRAMPercentage=75 -XX:MaxRAMPercentage=75 -XX:+UseShenandoahGC"

@@ -36,7 +36,7 @@ one() { # jar -> one line of figures
   # shellcheck disable=SC2086
   env ${BENCH_AB_ENV:-} REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 \
     RATE_LIMIT_PER_MINUTE=0 MAX_PENDING_EVENTS=6000000 VISITOR_SECRET=$(openssl rand -hex 32) \
-    java -XX:+UseShenandoahGC -Xms2g -Xmx2g -jar "$1" >"$out/ab-service.log" 2>&1 &
+    java -XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar "$1" >"$out/ab-service.log" 2>&1 &
   svc_pid=$!
   wait_port "$sp"
   wrk -t2 -c64 -d30s -s bench/events.lua "$svc" >/dev/null

@@ -26,9 +26,9 @@ warm=$(( seconds < 10 ? seconds : 10 ))
 service_warm=${SERVICE_WARMUP:-45}
 reads_warm=${READS_WARMUP:-25}
 out=target/bench
-# The service's JVM options: as scripts/run.sh and the Dockerfile start it (Shenandoah, a heap fixed at start);
+# The service's JVM options: as scripts/run.sh starts it (Shenandoah, a heap fixed and touched at start);
 # SERVICE_JAVA_OPTS to compare (e.g. -XX:+UseZGC).
-svc_java=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC -Xms2g -Xmx2g}
+svc_java=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch}
 mkdir -p "$out"
 stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
 pids=()
