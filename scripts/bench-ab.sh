@@ -8,6 +8,7 @@
 #   scripts/bench-ab.sh A.jar B.jar [rounds, default 3] [seconds per run, default 15]
 # e.g. git stash; mvn -q package -DskipTests; cp target/engagement-service.jar /tmp/a.jar; git stash pop; ...
 # Extra environment for both services: BENCH_AB_ENV="PRESENCE_INTERVAL=1h ...". Ports as scripts/bench.sh.
+# JVM options as scripts/run.sh (scripts/service-java-opts), or SERVICE_JAVA_OPTS for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a=$1; b=$2; rounds=${3:-3}; seconds=${4:-15}
@@ -16,6 +17,7 @@ out=target/bench
 mkdir -p "$out"
 scripts/stores.sh packages wrk redis-server clickhouse-server clickhouse-client curl
 svc=http://127.0.0.1:$sp
+svc_java=${SERVICE_JAVA_OPTS-$(cat scripts/service-java-opts)}
 stores=; svc_pid=
 cleanup() {
   [ -n "$svc_pid" ] && kill "$svc_pid" 2>/dev/null && wait "$svc_pid" 2>/dev/null || true
@@ -36,7 +38,7 @@ one() { # jar -> one line of figures
   # shellcheck disable=SC2086
   env ${BENCH_AB_ENV:-} REDIS_URL=redis://127.0.0.1:$rp CLICKHOUSE_URL=http://127.0.0.1:$cp HTTP_PORT=$sp TRUSTED_PROXIES=127.0.0.1 \
     RATE_LIMIT_PER_MINUTE=0 MAX_PENDING_EVENTS=6000000 VISITOR_SECRET=$(openssl rand -hex 32) \
-    java -XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar "$1" >"$out/ab-service.log" 2>&1 &
+    java $svc_java -jar "$1" >"$out/ab-service.log" 2>&1 &
   svc_pid=$!
   wait_port "$sp"
   wrk -t2 -c64 -d30s -s bench/events.lua "$svc" >/dev/null

@@ -9,7 +9,7 @@
 #   paced     the mixed run with reads at about 5 500 req/s (bench/reads-paced.lua: 2 ms between requests)
 #   alone     ingest with Redis shut down (events buffered): the HTTP path with the cores to itself
 #   cluster   long-tail ingest against a local 3-master Redis Cluster, with and without the replica WAIT
-#   scripts/bench.sh [seconds per measured run, default 15]       (about 9 minutes at 15)
+#   scripts/bench.sh [seconds per measured run, default 15]       (12 to 20 minutes at 15: warm-ups adapt)
 # Prints one table and writes it to target/bench/summary.txt. Needs 2+ cores free of other work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,18 +17,20 @@ seconds=${1:-15}
 # Ports: BENCH_PORT (default 16590) for Redis, +2000 ClickHouse (and +2001), +2005 bare server, +2006 service.
 rp=${BENCH_PORT:-16590}; cp=$((rp + 2000)); bp=$((rp + 2005)); sp=$((rp + 2006))
 warm=$(( seconds < 10 ? seconds : 10 ))
-# The service is far more code than the bare server: on 2 busy cores C2 still compiles 20 to 30 s after
-# start (0.27 of a core in a measured ingest run after 10 s of warm-up, 0.10 after 60 s; reads after 5 s of
-# read warm-up: 0.34 of a core and 62 700 req/s, after 25 s: 0.02 and 91 100). A running service is past
-# that, so the warm-ups are longer (SERVICE_WARMUP seconds for the first ingest, READS_WARMUP for the
-# reads; the bare server gets the same); the table prints the JIT compilers' share of a core in each measured run, so a short warm-up
-# shows.
+# The service is far more code than the bare server: on 2 busy cores C2 still compiles a minute after
+# start (an async-profiler profile 30 s into ingest: the compiler threads 28 % of the JVM's samples; 45 to
+# 125 compilations a second 40 to 60 s after start, 2026-12-03). A running service is past that, so every
+# warm-up lasts until the JIT has settled: at least its minimum (SERVICE_WARMUP, default 45 s, for the
+# first ingest, READS_WARMUP, default 25 s, for the reads, the bare server the same), then 5 s more at a
+# time until two 5 s stretches in a row had the JIT compilers at most WARMUP_JIT_QUIET (default 0.05) of a core, at most
+# WARMUP_MAX (default 180) s in all. The table prints each warm-up's length, and the JIT compilers' share
+# of a core in each measured run, so a JIT still busy shows.
 service_warm=${SERVICE_WARMUP:-45}
 reads_warm=${READS_WARMUP:-25}
 out=target/bench
-# The service's JVM options: as scripts/run.sh starts it (Shenandoah, a heap fixed and touched at start);
-# SERVICE_JAVA_OPTS to compare (e.g. -XX:+UseZGC).
-svc_java=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch}
+# The service's JVM options: as scripts/run.sh starts it (scripts/service-java-opts: Shenandoah, a heap
+# fixed and touched at start); SERVICE_JAVA_OPTS to compare (e.g. -XX:+UseZGC).
+svc_java=${SERVICE_JAVA_OPTS-$(cat scripts/service-java-opts)}
 mkdir -p "$out"
 stores=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
 pids=()
@@ -60,13 +62,33 @@ load() { # name threads connections seconds script url [extra wrk args]
   wrk -t"$t" -c"$c" -d"${d}s" "$@" -s "$script" "$url" >"$out/$name.txt"
 }
 
+# CPU ticks of a JVM's JIT compiler threads.
+jit_ticks_of() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre/ {sub(/.*\) /, ""); s += $12 + $13} END {print s + 0}'; }
+warmups=()
+warm() { # pid threads connections min-seconds script url label: the warm-up described above
+  local pid=$1 t=$2 c=$3 total=$4 script=$5 url=$6 j0 quiet calm=0
+  load warm "$t" "$c" "$total" "$script" "$url"
+  while [ "$total" -lt "${WARMUP_MAX:-180}" ]; do
+    j0=$(jit_ticks_of "$pid")
+    load warm "$t" "$c" 5 "$script" "$url"
+    total=$((total + 5))
+    quiet=$(awk -v a="$j0" -v b="$(jit_ticks_of "$pid")" -v hz="$(getconf CLK_TCK)" -v q="${WARMUP_JIT_QUIET:-0.05}" \
+      'BEGIN {print ((b - a) / hz / 5 <= q) ? 1 : 0}')
+    # Two quiet stretches in a row: C2 compiles in bursts, one quiet stretch was followed by a measured
+    # run at 0.14 of a core (14:21 UTC 2026-12-03).
+    if [ "$quiet" = 1 ]; then calm=$((calm + 1)); else calm=0; fi
+    [ "$calm" -ge 2 ] && break
+  done
+  warmups+=("$7 ${total} s")
+}
+
 # --- the bare server: POST -> 204, GET -> a fixed article ---
 java -cp "target/classes:target/test-classes:$(cat "$out/classpath.txt")" news.engagement.bench.BareServer "$bp" >"$out/bare.log" 2>&1 &
 pids+=($!)
 wait_port "$bp"
-load warm 2 64 "$service_warm" bench/events.lua "$bare"   # JIT warm-up, as long as the service's
+warm "${pids[0]}" 2 64 "$service_warm" bench/events.lua "$bare" "bare POST"
 load bare-post 2 64 "$seconds" bench/events.lua "$bare"
-load warm 2 64 "$reads_warm" bench/reads-longtail.lua "$bare"
+warm "${pids[0]}" 2 64 "$reads_warm" bench/reads-longtail.lua "$bare" "bare GET"
 load bare-get 2 64 "$seconds" bench/reads-longtail.lua "$bare" --latency
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
@@ -88,11 +110,11 @@ redis_cpu_us() { redis info cpu | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END
 # doubled, so its cost follows the write rate; not in the figure above, printed beside it.
 redis_child_cpu_us() { redis info cpu | awk -F: '/^used_cpu_(sys|user)_children:/ {s += $2} END {printf "%.0f", s * 1000000}'; }
 
-load warm 2 64 "$service_warm" bench/events.lua "$svc"
+warm "${pids[1]}" 2 64 "$service_warm" bench/events.lua "$svc" "ingest"
 wait_drained   # the warm-up's backlog is not part of the measured run
 redis config resetstat >/dev/null
 # CPU ticks of the service's JIT compiler threads, to print their share of the measured ingest run.
-jit_ticks() { cat /proc/"${pids[1]}"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre/ {sub(/.*\) /, ""); s += $12 + $13} END {print s + 0}'; }
+jit_ticks() { jit_ticks_of "${pids[1]}"; }
 jit_share() { awk -v a="$1" -v b="$(jit_ticks)" -v hz="$(getconf CLK_TCK)" -v d="$seconds" 'BEGIN {printf "JIT %.2f", (b - a) / hz / d}'; }
 jit0=$(jit_ticks)
 before=$(applied); start=$(date +%s.%N)
@@ -120,7 +142,7 @@ child_per_event=$(awk -v c="$child" -v e="$events" 'BEGIN {printf "%.2f", (e > 0
 lt_rate=$(awk -v n="$events" -v a="$lt_start" -v b="$lt_end" 'BEGIN {printf "%.0f", n / (b - a)}')
 
 # Reads alone, over the articles the long-tail run just wrote.
-load warm 2 64 "$reads_warm" bench/reads-longtail.lua "$svc"
+warm "${pids[1]}" 2 64 "$reads_warm" bench/reads-longtail.lua "$svc" "reads"
 jit0=$(jit_ticks)
 load reads 2 64 "$seconds" bench/reads-longtail.lua "$svc" --latency
 jit_reads=$(jit_share "$jit0")
@@ -157,7 +179,7 @@ wait_drained
 # The HTTP ingest path alone: with Redis shut down, accepted events wait in the bounded buffer, so the
 # service gets the cores that Redis took above (as the bare server had them).
 redis shutdown nosave >/dev/null 2>&1 || true
-load warm 2 64 "$warm" bench/events.lua "$svc"   # past the moment Redis left
+warm "${pids[1]}" 2 64 "$warm" bench/events.lua "$svc" "Redis away"   # past the moment Redis left
 jit0=$(jit_ticks)
 load ingest-alone 2 64 "$seconds" bench/events.lua "$svc"
 jit_alone=$(jit_share "$jit0")
@@ -199,7 +221,7 @@ fi
 row() { printf '| %-44s | %9s | %8s | %-26s |\n' "$@"; }
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); wrk, service and Redis share the cores; service JVM: ${svc_java:-defaults}"
-  echo "runs: ${seconds} s each after warm-up (the service's first ingest: ${service_warm} s, its reads: ${reads_warm} s; JIT = the service's JIT compilers' share of a core in that run); articles: bench/events.lua 500, *-longtail.lua 5 000 (Zipf s=1)"
+  echo "runs: ${seconds} s each after warm-up (warm-ups until the JIT settled: $(IFS=,; echo "${warmups[*]}" | sed 's/,/, /g'); JIT = the service's JIT compilers' share of a core in that run); articles: bench/events.lua 500, *-longtail.lua 5 000 (Zipf s=1)"
   echo
   row "run" "req/s" "p99 ms" "ratio"
   row "---" "---" "---" "---"

@@ -88,8 +88,9 @@ export TZ=UTC
 # event loops' samples under ingest). -Xms only reserves them: the kernel still zeroes each page on its first
 # touch, and a heap whose live part grows (the backlog while Redis is away) touched fresh pages on the request
 # path (clear_page 14 to 16 % of the samples, 2026-12-03); AlwaysPreTouch does it once at start (about a second
-# for 2 GiB). SERVICE_JAVA_OPTS replaces all three.
-java_opts=${SERVICE_JAVA_OPTS--XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+AlwaysPreTouch}
+# for 2 GiB). The options live in scripts/service-java-opts (the bench scripts read the same file);
+# SERVICE_JAVA_OPTS replaces them.
+java_opts=${SERVICE_JAVA_OPTS-$(cat scripts/service-java-opts)}
 if $own_stores; then
   trap 'scripts/stores.sh stop "$stores"' EXIT
   java -Duser.timezone=UTC $java_opts -jar target/engagement-service.jar
