@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A CPU profile of 15 s of single-event ingest (wrk -t2 -c64 bench/events.lua), taken with async-profiler
+# A CPU profile of 15 s of single-event ingest (wrk -t2 -c64 bench/events.lua), or of article reads
+# (PROFILE_LOAD=reads: bench/reads-longtail.lua, after 10 s of long-tail ingest wrote the articles), taken with async-profiler
 # (Maven Central, tools.profiler:async-profiler 4.2) attached after the warm-up, so JIT and start-up are
 # not in it:
 #   bench/profile.sh MODE [OUT]     MODE: redis  the service with its own Redis and ClickHouse
@@ -48,15 +49,20 @@ else
 fi
 url=http://127.0.0.1:$port
 wait_port "$port"
-wrk -t2 -c64 -d30s -s bench/events.lua "$url" >/dev/null   # JIT warm-up
+load=bench/events.lua
+if [ "${PROFILE_LOAD:-ingest}" = reads ]; then
+  load=bench/reads-longtail.lua
+  [ "$mode" = bare ] || wrk -t2 -c64 -d10s -s bench/events-longtail.lua "$url" >/dev/null
+fi
+wrk -t2 -c64 -d30s -s "$load" "$url" >/dev/null   # JIT warm-up
 if [ "$mode" = away ]; then
   redis-cli -p "$rp" shutdown nosave >/dev/null 2>&1 || true
-  wrk -t2 -c64 -d10s -s bench/events.lua "$url" >/dev/null   # past the moment Redis left
+  wrk -t2 -c64 -d10s -s "$load" "$url" >/dev/null   # past the moment Redis left
 fi
 if [ -z "${NOPROF:-}" ]; then
   java bench/Attach.java "$pid" "$PWD/$ap" "start,event=${PROFILE_EVENT:-cpu},interval=${INTERVAL:-997us}"
 fi
-wrk -t2 -c64 -d15s -s bench/events.lua "$url" >"$outp.wrk"
+wrk -t2 -c64 -d15s -s "$load" "$url" >"$outp.wrk"
 if [ -z "${NOPROF:-}" ]; then
   java bench/Attach.java "$pid" "$PWD/$ap" "stop,file=$outp.collapsed,collapsed"
 fi
