@@ -80,13 +80,21 @@ final class LocalPrometheus implements AutoCloseable {
     throw new AssertionError("Prometheus did not scrape the service within " + limit + ": " + log());
   }
 
-  /** The JSON answer of an instant query, whatever its status. */
+  /**
+   * The JSON answer of an instant query, whatever its status. While it starts, Prometheus answers
+   * 503 with a plain-text "Service Unavailable": that, and any other answer that is not JSON, is an
+   * {@link IOException} (not ready), like a refused connection.
+   */
   JsonObject query(String promql) throws IOException {
     URI uri = URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
-      return new JsonObject(response.body());
+      String body = response.body();
+      if (!body.stripLeading().startsWith("{")) {
+        throw new IOException("Prometheus answered " + response.statusCode() + " without JSON: " + body.strip());
+      }
+      return new JsonObject(body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(e);
