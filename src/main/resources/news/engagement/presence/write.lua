@@ -51,12 +51,12 @@ local function zaddAll(key, flag, items)
   end
 end
 
--- Adds n (member, ms) pairs from ARGV[i] (one ZADD for all of them) and answers the readers estimate.
+-- Adds n (member, ms) pairs from ARGV[i] (one ZADD for all of them) to a set sampled at level (the
+-- value of its level key, read with every other set's in one MGET) and answers the readers estimate.
 -- With refresh, trims the set to the window and sets its TTL; without, counts the members from the
 -- cutoff (ZCOUNT) and leaves the older ones for the next trim (the writer trims each article every few
 -- seconds; readers count from the cutoff too). A set past the cap is trimmed at once and sampled.
-local function admit(zset, levelKey, i, n, refresh)
-  local level = tonumber(redis.call('GET', levelKey) or '0')
+local function admit(zset, levelKey, level, i, n, refresh)
   local raised = false
   local adds = {}
   if level == 0 then
@@ -123,9 +123,35 @@ local function admit(zset, levelKey, i, n, refresh)
   return card * math.pow(2, level), level
 end
 
+-- The sampling levels of the site set and of every article's set, with one MGET (a GET per article was
+-- a third of the commands of a long-tail call, where nearly every article has one sighting): a first
+-- pass over the arguments finds each article's keys.
 local i = 5
 local s = tonumber(ARGV[i])
-local _, siteLevel = admit(KEYS[2], KEYS[3], i + 1, s, true)
+local levelKeys = {KEYS[3]}
+do
+  local j, k = i + 1 + 2 * s, 7
+  local count = tonumber(ARGV[j])
+  j = j + 1
+  for _ = 1, count do
+    levelKeys[#levelKeys + 1] = KEYS[k + 1]
+    j = j + 3 + 2 * tonumber(ARGV[j + 2])
+    local d = tonumber(ARGV[j])
+    k = k + (d > 0 and 9 or 2)
+    j = j + 1 + 2 * d
+  end
+end
+local levelValues = {}
+for from = 1, #levelKeys, CHUNK do
+  local part = redis.call('MGET', unpack(levelKeys, from, math.min(from + CHUNK - 1, #levelKeys)))
+  for n = 1, #part do
+    levelValues[from + n - 1] = part[n]
+  end
+end
+local function levelAt(n)
+  return tonumber(levelValues[n] or '0') or 0
+end
+local _, siteLevel = admit(KEYS[2], KEYS[3], levelAt(1), i + 1, s, true)
 local levels = {1, siteLevel}
 i = i + 1 + 2 * s
 
@@ -168,11 +194,11 @@ local articles = tonumber(ARGV[i])
 i = i + 1
 local ranked, touches = {}, {}
 local k = 7
-for _ = 1, articles do
+for a = 1, articles do
   local base = k
   k = k + 2
   local article, refresh, n = ARGV[i], ARGV[i + 1] == '1', tonumber(ARGV[i + 2])
-  local readers, level = admit(KEYS[base], KEYS[base + 1], i + 3, n, refresh)
+  local readers, level = admit(KEYS[base], KEYS[base + 1], levelAt(a + 1), i + 3, n, refresh)
   levels[#levels + 1] = level
   ranked[#ranked + 1] = readers
   ranked[#ranked + 1] = article
